@@ -1,0 +1,175 @@
+// The one field table of S3 Inventory (DESIGN.md §4): every column a report can have, with its
+// OptionalFields value (XML), its CSV fileSchema name, its ORC/Parquet column name and type, its
+// canonical position and how its value is taken from a store::ObjectVersion. Schemas, fileSchema
+// strings, the scanner and every writer iterate this table; nothing else lists fields.
+//
+// Canonical order = spec §5.1 rows 1-21, with the 2026 fields placed as DESIGN.md §6 says:
+// ObjectLockEventHoldStatus and ObjectLockEventHoldDuration right after ObjectLockLegalHoldStatus,
+// IntelligentTieringReferenceDate last.
+//
+// Value rules (spec §4, §7, §8 and DESIGN.md §6; the choices marked "Stocktake" are documented
+// in docs/differences-from-aws.md):
+//   - Booleans and integers are format::Value ints; timestamps are epoch milliseconds (the writers
+//     format them: ISO-8601 with millis in CSV).
+//   - VersionId of the null version: present, empty string (CSV "", ORC/Parquet "").
+//   - Delete-marker rows (Stocktake): Bucket, Key, VersionId, IsLatest, IsDeleteMarker,
+//     LastModifiedDate and ObjectOwner are set; every other column is empty. Spec §8 confirms
+//     Size/ETag/IsMultipartUploaded empty; a delete marker has no storage class, encryption,
+//     lock, checksum or ACL of its own (ListObjectVersions gives it only key, version, latest,
+//     date and owner), so those are empty too.
+//   - EncryptionStatus: the store's value (SSE-S3, SSE-KMS, DSSE-KMS, SSE-C), "NOT-SSE" if none.
+//   - BucketKeyStatus (Stocktake): "ENABLED" when the object uses a bucket key, else "DISABLED"
+//     (also for NOT-SSE objects: AWS prints DISABLED for SSE-S3 objects, for which bucket keys do
+//     not apply either).
+//   - ObjectLockMode: GOVERNANCE / COMPLIANCE; empty when none. RetainUntilDate: empty when none.
+//   - ObjectLockLegalHoldStatus: "On"/"Off" (docs sample row); "Off" when the bucket has Object
+//     Lock but the object has no hold recorded; empty when the bucket has no Object Lock.
+//   - ObjectLockEventHoldStatus / ObjectLockEventHoldDuration: empty (the store has no event
+//     holds yet).
+//   - IntelligentTieringAccessTier: "FREQUENT" for INTELLIGENT_TIERING objects (Stocktake does
+//     not move objects between tiers), empty otherwise. IntelligentTieringReferenceDate: for
+//     INTELLIGENT_TIERING objects the last-modified time (the only access time Stocktake knows),
+//     empty otherwise.
+//   - ChecksumAlgorithm: the API enum spelling stored with the object (CRC32, SHA256, ...).
+//   - ObjectOwner: the owner's canonical user ID; empty when the owner is unknown.
+//   - ObjectAccessControlList: base64 of compact JSON (spec §7), see ExtractContext.
+//   - ReplicationStatus: the stored value or empty. LifecycleExpirationDate: empty (no lifecycle
+//     evaluation yet).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format/row_batch.h"
+#include "format/schema.h"
+#include "store/object_store.h"
+
+namespace stocktake::inventory {
+
+struct InventoryConfiguration;
+
+// Every inventory column, in canonical report order. The numeric values are positions in memory
+// only: never persist them (storage uses the XML names).
+enum class FieldId : uint8_t {
+  kBucket,
+  kKey,
+  kVersionId,
+  kIsLatest,
+  kIsDeleteMarker,
+  kSize,
+  kLastModifiedDate,
+  kETag,
+  kStorageClass,
+  kIsMultipartUploaded,
+  kReplicationStatus,
+  kEncryptionStatus,
+  kObjectLockRetainUntilDate,
+  kObjectLockMode,
+  kObjectLockLegalHoldStatus,
+  kObjectLockEventHoldStatus,
+  kObjectLockEventHoldDuration,
+  kIntelligentTieringAccessTier,
+  kBucketKeyStatus,
+  kChecksumAlgorithm,
+  kObjectAccessControlList,
+  kObjectOwner,
+  kLifecycleExpirationDate,
+  kIntelligentTieringReferenceDate,
+};
+
+inline constexpr size_t kNumFields = 24;
+
+enum class FieldPresence : uint8_t {
+  kAlways,           // Bucket, Key
+  kAllVersionsOnly,  // VersionId, IsLatest, IsDeleteMarker: IncludedObjectVersions=All
+  kOptional,         // requested through OptionalFields/Field
+};
+
+// What the extractors need besides the version itself. Callbacks are called once per row and
+// must not block; they may be empty.
+struct ExtractContext {
+  // Name of the source bucket (the Bucket column).
+  std::string source_bucket;
+  // Whether the source bucket has Object Lock enabled (legal hold "Off" vs empty).
+  bool bucket_object_lock_enabled = false;
+  // Canonical user ID of an account (ObjectOwner, default ACL grant); "" when unknown. The
+  // returned view must stay valid until the next call.
+  std::function<std::string_view(std::string_view account_id)> canonical_id_for_account;
+  // Appends the grants of a non-default stored ACL document (ObjectVersion::acl, whose format the
+  // S3 layer owns) to *out as comma-separated compact JSON objects, e.g.
+  // {"permission":"READ","type":"Group","uri":"http://acs.amazonaws.com/groups/global/AllUsers"}
+  // Returns false when the document cannot be read; the row's ACL then has status UNAVAILABLE.
+  // When unset, non-default ACLs are reported UNAVAILABLE.
+  std::function<bool(std::string_view acl_document, std::string* out)> append_acl_grants;
+};
+
+// Per-row input of an extractor. `scratch` is a buffer reused across rows (no per-row heap
+// allocation once warmed up).
+struct ExtractInput {
+  const store::ObjectVersion& version;
+  const ExtractContext& context;
+  format::RowBatch* batch;
+  std::string* scratch;
+  std::string* scratch2;
+};
+
+// Returns the cell of one field for one version. Strings are copied into the batch's arena or
+// point to static storage.
+using ExtractFn = format::Value (*)(const ExtractInput& input);
+
+struct FieldInfo {
+  FieldId id;
+  std::string_view xml_name;     // OptionalFields/Field value; "" for non-optional columns
+  std::string_view csv_name;     // CSV fileSchema name, e.g. "LastModifiedDate"
+  std::string_view column_name;  // ORC/Parquet column, e.g. "last_modified_date"
+  format::ColumnType type;
+  FieldPresence presence;
+  ExtractFn extract;
+};
+
+// The table, in canonical order (AllFields()[i].id == FieldId(i)).
+std::span<const FieldInfo> AllFields();
+const FieldInfo& GetField(FieldId id);
+// The optional field whose OptionalFields value is `xml_name` (exact case); nullopt otherwise.
+std::optional<FieldId> OptionalFieldFromXmlName(std::string_view xml_name);
+
+// The columns of a report for `config`, in canonical order: Bucket, Key, the All-versions
+// columns when IncludedObjectVersions=All, then the requested optional fields.
+std::vector<FieldId> ReportFields(const InventoryConfiguration& config);
+format::Schema BuildSchema(const InventoryConfiguration& config);
+format::Schema BuildSchema(std::span<const FieldId> fields);
+
+// Turns store versions into report rows for one configuration. Not thread-safe (one per scan);
+// Append allocates nothing per row once the batch arena and scratch buffers are warm.
+class RowExtractor {
+ public:
+  RowExtractor(const InventoryConfiguration& config, ExtractContext context);
+
+  const std::vector<FieldId>& fields() const { return fields_; }
+  const format::Schema& schema() const { return schema_; }
+
+  // Whether `version` is a row of the report: it matches the filter prefix, and for Current
+  // reports it is the latest version and not a delete marker (DESIGN.md §6). Requires
+  // version.is_latest to be filled (the snapshot scan does).
+  bool Includes(const store::ObjectVersion& version) const;
+
+  // Appends one row. Precondition: batch->num_columns() == schema().size().
+  void Append(const store::ObjectVersion& version, format::RowBatch* batch);
+
+ private:
+  std::vector<FieldId> fields_;
+  std::vector<ExtractFn> extractors_;
+  format::Schema schema_;
+  ExtractContext context_;
+  bool current_only_;
+  std::string filter_prefix_;
+  std::string scratch_;
+  std::string scratch2_;
+};
+
+}  // namespace stocktake::inventory

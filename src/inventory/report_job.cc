@@ -1,0 +1,309 @@
+#include "inventory/report_job.h"
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "common/crypto.h"
+#include "inventory/fields.h"
+#include "inventory/manifest.h"
+#include "inventory/report_layout.h"
+#include "io/output_stream.h"
+
+namespace stocktake::inventory {
+namespace {
+
+// The reason AWS's console gives for a delivery it was not allowed to make ([KC] in the spec).
+constexpr const char* kAccessDeniedReason =
+    "S3 doesn't have access to the destination bucket or KMS key. Ask the owner of the "
+    "destination bucket or KMS key to grant the necessary access and then try again.";
+
+// io::OutputStream over a store blob: Close() makes the blob durable (not yet visible).
+class BlobOutputStream final : public io::OutputStream {
+ public:
+  explicit BlobOutputStream(store::BlobWriter* blob) : blob_(blob) {}
+  Status Write(std::string_view data) override {
+    bytes_ += data.size();
+    return blob_->Write(data);
+  }
+  Status Close() override { return blob_->Finish(); }
+  uint64_t bytes_written() const override { return bytes_; }
+
+ private:
+  store::BlobWriter* blob_;
+  uint64_t bytes_ = 0;
+};
+
+// A finished data file, durable but not yet published.
+struct PendingFile {
+  std::unique_ptr<store::BlobWriter> blob;
+  ManifestFile manifest_entry;
+};
+
+std::unique_ptr<format::ReportWriter> NewWriter(format::FileFormat format,
+                                                const format::Schema& schema, io::OutputStream* out,
+                                                const format::WriterOptions& options) {
+  switch (format) {
+    case format::FileFormat::kCsv:
+      return format::NewCsvGzipWriter(schema, out, options);
+    case format::FileFormat::kOrc:
+      return format::NewOrcWriter(schema, out, options);
+    case format::FileFormat::kParquet:
+      return format::NewParquetWriter(schema, out, options);
+  }
+  return nullptr;
+}
+
+// Writes the data files of one report; each is closed at a key boundary past the row limit.
+class DataFileWriter {
+ public:
+  DataFileWriter(store::ObjectStore& store, const ReportJobOptions& options,
+                 const ReportLayout& layout, const format::Schema& schema)
+      : store_(store), options_(options), layout_(layout), schema_(schema) {}
+
+  Status Open() {
+    ASSIGN_OR_RETURN(blob_, store_.NewBlob());
+    blob_stream_ = std::make_unique<BlobOutputStream>(blob_.get());
+    hashing_ = std::make_unique<io::HashingOutputStream>(blob_stream_.get());
+    writer_ = NewWriter(layout_.format(), schema_, hashing_.get(), options_.writer);
+    if (writer_ == nullptr) {
+      return Status::FailedPrecondition(std::string("the ") +
+                                        format::FileFormatName(layout_.format()) +
+                                        " report format is not available in this build");
+    }
+    return Status::OK();
+  }
+
+  bool is_open() const { return writer_ != nullptr; }
+  uint64_t rows_in_file() const { return writer_ ? writer_->rows_written() : 0; }
+
+  Status Add(const format::RowBatch& batch) { return writer_->Add(batch); }
+
+  Status Close(std::vector<PendingFile>* files) {
+    RETURN_IF_ERROR(writer_->Finish());
+    PendingFile file;
+    file.manifest_entry.key = layout_.DataKey(RandomUuid());
+    file.manifest_entry.size = hashing_->bytes_written();
+    file.manifest_entry.md5_hex = hashing_->md5_hex();
+    file.blob = std::move(blob_);
+    files->push_back(std::move(file));
+    writer_.reset();
+    hashing_.reset();
+    blob_stream_.reset();
+    return Status::OK();
+  }
+
+  void Abandon() {
+    if (writer_) writer_->Abandon();
+    if (blob_) blob_->Abandon();
+  }
+
+ private:
+  store::ObjectStore& store_;
+  const ReportJobOptions& options_;
+  const ReportLayout& layout_;
+  const format::Schema& schema_;
+  std::unique_ptr<store::BlobWriter> blob_;
+  std::unique_ptr<BlobOutputStream> blob_stream_;
+  std::unique_ptr<io::HashingOutputStream> hashing_;
+  std::unique_ptr<format::ReportWriter> writer_;
+};
+
+Result<store::Bucket> CheckDestination(store::ObjectStore& store,
+                                       const InventoryConfiguration& config,
+                                       const store::Bucket& source) {
+  std::string name = config.destination.BucketName();
+  auto destination = store.GetBucket(name);
+  if (!destination.ok()) {
+    if (destination.status().IsNotFound()) {
+      return Status::NotFound("The destination bucket '" + name + "' does not exist.");
+    }
+    return destination.status();
+  }
+  if (config.destination.account_id &&
+      *config.destination.account_id != destination->owner_account_id) {
+    return Status::PermissionDenied("The destination bucket '" + name +
+                                    "' is not owned by account " + *config.destination.account_id +
+                                    " (the AccountId of the configuration).");
+  }
+  // Until bucket policies exist, S3 may deliver only into buckets of the source's owner.
+  if (destination->owner_account_id != source.owner_account_id) {
+    return Status::PermissionDenied(kAccessDeniedReason);
+  }
+  return destination;
+}
+
+store::ObjectVersion ReportObject(const store::Bucket& destination,
+                                  const InventoryConfiguration& config, std::string key,
+                                  std::string content_type) {
+  store::ObjectVersion v;
+  v.bucket = destination.name;
+  v.key = std::move(key);
+  v.owner_account_id = destination.owner_account_id;  // bucket-owner-full-control
+  v.content_type = std::move(content_type);
+  if (config.destination.encryption == ReportEncryption::kSseS3) v.encryption = "SSE-S3";
+  if (config.destination.encryption == ReportEncryption::kSseKms) {
+    v.encryption = "SSE-KMS";
+    v.kms_key_id = config.destination.kms_key_id;
+  }
+  return v;
+}
+
+Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
+                    std::string_view bytes) {
+  ASSIGN_OR_RETURN(auto blob, store.NewBlob());
+  Status st = blob->Write(bytes);
+  if (st.ok()) st = blob->Finish();
+  if (!st.ok()) {
+    blob->Abandon();
+    return st;
+  }
+  version.size = blob->size();
+  version.etag = blob->md5_hex();
+  version.blob_id = blob->blob_id();
+  auto put = store.PutObject(std::move(version));
+  if (!put.ok()) blob->Abandon();
+  return put.status();
+}
+
+}  // namespace
+
+Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
+                 const InventoryConfiguration& config, const store::Bucket& source, RunRecord* run,
+                 const ReportJobHooks& hooks) {
+  ASSIGN_OR_RETURN(store::Bucket destination, CheckDestination(store, config, source));
+
+  std::string prefix = config.filter_prefix.value_or("");
+  ASSIGN_OR_RETURN(auto scan, store.NewSnapshotScan(source.name, prefix));
+  run->snapshot_ms = scan->snapshot_ms();
+  ReportLayout layout(config, source.name, scan->snapshot_ms());
+
+  std::map<std::string, std::string, std::less<>> canonical_ids;
+  ExtractContext context;
+  context.source_bucket = source.name;
+  context.bucket_object_lock_enabled = source.object_lock_enabled;
+  context.canonical_id_for_account = [&store, &canonical_ids](std::string_view account_id) {
+    auto it = canonical_ids.find(account_id);
+    if (it == canonical_ids.end()) {
+      auto account = store.GetAccount(account_id);
+      it = canonical_ids
+               .emplace(std::string(account_id),
+                        account.ok() ? account->canonical_id : std::string())
+               .first;
+    }
+    return std::string_view(it->second);
+  };
+  RowExtractor extractor(config, std::move(context));
+  const format::Schema& schema = extractor.schema();
+
+  std::vector<PendingFile> files;
+  auto abandon_all = [&files](DataFileWriter* current) {
+    if (current) current->Abandon();
+    for (PendingFile& f : files) f.blob->Abandon();
+  };
+  DataFileWriter file(store, options, layout, schema);
+  format::RowBatch batch(schema.size());
+  store::ObjectVersion version;
+  std::string last_key;
+  uint64_t rows = 0;
+  auto flush_batch = [&]() -> Status {
+    if (batch.num_rows() == 0) return Status::OK();
+    Status st = file.Add(batch);
+    batch.Clear();
+    return st;
+  };
+
+  Status st;
+  while (st.ok() && scan->Next(&version)) {
+    if (!extractor.Includes(version)) continue;
+    // Split only between keys, so that each key's versions stay in one file.
+    if (file.is_open() && version.key != last_key &&
+        file.rows_in_file() + batch.num_rows() >= options.max_rows_per_file) {
+      st = flush_batch();
+      if (st.ok()) st = file.Close(&files);
+    }
+    if (st.ok() && !file.is_open()) st = file.Open();
+    if (!st.ok()) break;
+    extractor.Append(version, &batch);
+    last_key.assign(version.key);
+    ++rows;
+    if (batch.num_rows() >= options.batch_rows) {
+      st = flush_batch();
+      if (st.ok() && hooks.cancelled && hooks.cancelled()) {
+        st = Status::Aborted(
+            "The run was cancelled: its inventory configuration was deleted or "
+            "the server is stopping.");
+      }
+    }
+  }
+  if (st.ok()) st = scan->status();
+  if (st.ok() && file.is_open()) {
+    st = flush_batch();
+    if (st.ok()) st = file.Close(&files);
+  }
+  if (st.ok() && hooks.cancelled && hooks.cancelled()) {
+    st = Status::Aborted(
+        "The run was cancelled: its inventory configuration was deleted or the "
+        "server is stopping.");
+  }
+  if (!st.ok()) {
+    abandon_all(file.is_open() ? &file : nullptr);
+    return st;
+  }
+
+  // Publication. Record every key first, so a crash part-way is cleaned up before the redo.
+  Manifest manifest;
+  manifest.source_bucket = source.name;
+  manifest.destination_bucket_arn = layout.destination_bucket_arn();
+  manifest.creation_timestamp_ms = layout.scan_start_ms();
+  manifest.file_format = layout.format();
+  manifest.file_schema = format::FileSchemaString(layout.format(), schema);
+  run->publishing_keys.clear();
+  for (const PendingFile& f : files) {
+    manifest.files.push_back(f.manifest_entry);
+    run->publishing_keys.push_back(f.manifest_entry.key);
+    run->bytes += f.manifest_entry.size;
+  }
+  run->publishing_keys.push_back(layout.SymlinkKey());
+  run->publishing_keys.push_back(layout.ManifestKey());
+  run->publishing_keys.push_back(layout.ManifestChecksumKey());
+  run->rows = rows;
+  run->files = files.size();
+  if (hooks.persist) {
+    st = hooks.persist(*run);
+    if (!st.ok()) {
+      abandon_all(nullptr);
+      return st;
+    }
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    PendingFile& f = files[i];
+    store::ObjectVersion object =
+        ReportObject(destination, config, f.manifest_entry.key,
+                     layout.format() == format::FileFormat::kCsv ? "application/gzip"
+                                                                 : "application/octet-stream");
+    object.size = f.manifest_entry.size;
+    object.etag = f.manifest_entry.md5_hex;
+    object.blob_id = f.blob->blob_id();
+    auto put = store.PutObject(std::move(object));
+    if (!put.ok()) {
+      for (size_t j = i; j < files.size(); ++j) files[j].blob->Abandon();
+      return put.status().WithContext("publishing a data file");
+    }
+  }
+  std::string manifest_json = BuildManifestJson(manifest);
+  RETURN_IF_ERROR(PublishBytes(store,
+                               ReportObject(destination, config, layout.SymlinkKey(), "text/plain"),
+                               BuildSymlinkTxt(layout.destination_bucket(), manifest.files)));
+  RETURN_IF_ERROR(PublishBytes(
+      store, ReportObject(destination, config, layout.ManifestKey(), "application/json"),
+      manifest_json));
+  RETURN_IF_ERROR(PublishBytes(
+      store, ReportObject(destination, config, layout.ManifestChecksumKey(), "text/plain"),
+      BuildManifestChecksum(manifest_json)));
+  run->manifest_key = layout.ManifestKey();
+  run->publishing_keys.clear();
+  return Status::OK();
+}
+
+}  // namespace stocktake::inventory

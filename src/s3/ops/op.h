@@ -1,0 +1,63 @@
+// The contract between the router and the operations: one function per S3 operation, taking the
+// resolved request and answering with a response or an error.
+#pragma once
+
+#include <optional>
+
+#include "s3/request.h"
+#include "s3/service.h"
+#include "store/object_store.h"
+
+namespace stocktake::s3 {
+
+struct OpContext {
+  const ServiceContext& service;
+  S3Request& request;
+  // The addressed bucket, loaded and access-checked by the router (bucket and object scopes).
+  std::optional<store::Bucket> bucket;
+
+  store::ObjectStore& store() const { return *service.store; }
+  int64_t NowMillis() const { return service.clock->NowMillis(); }
+};
+
+using OpHandler = OpResult (*)(OpContext&);
+
+// Service.
+OpResult ListBuckets(OpContext& ctx);
+// Buckets.
+OpResult CreateBucket(OpContext& ctx);
+OpResult HeadBucket(OpContext& ctx);
+OpResult DeleteBucket(OpContext& ctx);
+OpResult GetBucketLocation(OpContext& ctx);
+OpResult GetBucketVersioning(OpContext& ctx);
+OpResult PutBucketVersioning(OpContext& ctx);
+OpResult ListObjectsV1(OpContext& ctx);
+OpResult ListObjectsV2(OpContext& ctx);
+OpResult ListObjectVersions(OpContext& ctx);
+OpResult DeleteObjects(OpContext& ctx);
+// Objects.
+OpResult PutObject(OpContext& ctx);
+OpResult CopyObject(OpContext& ctx);
+OpResult GetObject(OpContext& ctx);
+OpResult HeadObject(OpContext& ctx);
+OpResult DeleteObject(OpContext& ctx);
+OpResult PutObjectTagging(OpContext& ctx);
+OpResult GetObjectTagging(OpContext& ctx);
+OpResult DeleteObjectTagging(OpContext& ctx);
+// Multipart uploads.
+OpResult CreateMultipartUpload(OpContext& ctx);
+OpResult UploadPart(OpContext& ctx);
+OpResult UploadPartCopy(OpContext& ctx);
+OpResult CompleteMultipartUpload(OpContext& ctx);
+OpResult AbortMultipartUpload(OpContext& ctx);
+OpResult ListParts(OpContext& ctx);
+OpResult ListMultipartUploads(OpContext& ctx);
+// Inventory configuration (spec §2) and Stocktake's run extension.
+OpResult PutBucketInventoryConfiguration(OpContext& ctx);
+OpResult GetBucketInventoryConfiguration(OpContext& ctx);
+OpResult ListBucketInventoryConfigurations(OpContext& ctx);
+OpResult DeleteBucketInventoryConfiguration(OpContext& ctx);
+OpResult RunBucketInventory(OpContext& ctx);
+OpResult ListBucketInventoryRuns(OpContext& ctx);
+
+}  // namespace stocktake::s3

@@ -1,0 +1,57 @@
+// Helpers shared by the operations: validation rules, ETags, object headers, XML parsing.
+#pragma once
+
+#include <pugixml.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "s3/ops/op.h"
+
+namespace stocktake::s3 {
+
+// AWS general-purpose bucket naming rules (3-63 chars, lower-case letters, digits, '.', '-',
+// start/end alphanumeric, not an IP address, no "..", reserved prefixes/suffixes).
+bool IsValidBucketName(std::string_view name);
+
+std::string QuoteEtag(std::string_view etag);
+// Strips surrounding quotes (and a W/ prefix) from a client-sent ETag.
+std::string UnquoteEtag(std::string_view etag);
+
+// Parses an XML request body (bounded), failing with MalformedXML.
+std::variant<pugi::xml_document*, S3Error> ParseXmlBody(OpContext& ctx, pugi::xml_document* doc,
+                                                        size_t max_bytes = 1 << 20);
+
+// Reads a version id query parameter ("null" names the null version).
+std::optional<std::string_view> VersionIdParam(const S3Request& request);
+
+// Loads an object version for GET/HEAD/COPY sources: NoSuchKey / NoSuchVersion / delete markers.
+std::variant<store::ObjectVersion, S3Error> LoadObject(OpContext& ctx, std::string_view bucket,
+                                                       std::string_view key,
+                                                       std::optional<std::string_view> version);
+
+// Metadata from request headers (x-amz-meta-*, content headers, storage class, tagging), with
+// S3's size limits. Fills `version`.
+std::optional<S3Error> ReadObjectHeaders(const S3Request& request, store::ObjectVersion* version);
+
+// Parses the x-amz-tagging header / Tagging document values (URL query form).
+std::optional<S3Error> ParseTaggingQuery(std::string_view text,
+                                         std::vector<std::pair<std::string, std::string>>* tags);
+std::optional<S3Error> ValidateTags(const std::vector<std::pair<std::string, std::string>>& tags);
+
+// Streams the payload into a new blob, verifying Content-MD5 and any flexible checksum (header
+// or trailer). On success the blob is Finish()ed and `version` gets size, etag and checksum.
+std::variant<std::unique_ptr<store::BlobWriter>, S3Error> ReceiveBody(
+    OpContext& ctx, store::ObjectVersion* version);
+
+// Headers describing an object version (GET/HEAD).
+void AddObjectHeaders(const OpContext& ctx, const store::ObjectVersion& version,
+                      S3Response* response);
+
+// x-amz-checksum-<alg> and x-amz-checksum-type of a stored version (PUT/complete responses).
+void AddChecksumHeaders(const store::ObjectVersion& version, S3Response* response);
+
+std::string VersionIdOrNull(const store::ObjectVersion& version);
+
+}  // namespace stocktake::s3

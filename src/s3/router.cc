@@ -1,0 +1,99 @@
+#include "s3/router.h"
+
+#include <array>
+
+namespace stocktake::s3 {
+namespace {
+
+// Ordered: the first match wins, so more specific rows come first.
+constexpr std::array kRoutes = {
+    Route{"GET", Scope::kService, "", "", "", ListBuckets, "ListBuckets"},
+
+    Route{"PUT", Scope::kBucket, "inventory", "", "", PutBucketInventoryConfiguration,
+          "PutBucketInventoryConfiguration"},
+    Route{"GET", Scope::kBucket, "inventory", "runs", "", ListBucketInventoryRuns,
+          "ListBucketInventoryRuns"},
+    Route{"GET", Scope::kBucket, "inventory", "id", "", GetBucketInventoryConfiguration,
+          "GetBucketInventoryConfiguration"},
+    Route{"GET", Scope::kBucket, "inventory", "", "", ListBucketInventoryConfigurations,
+          "ListBucketInventoryConfigurations"},
+    Route{"DELETE", Scope::kBucket, "inventory", "", "", DeleteBucketInventoryConfiguration,
+          "DeleteBucketInventoryConfiguration"},
+    Route{"POST", Scope::kBucket, "inventory", "run", "", RunBucketInventory,
+          "RunBucketInventory"},
+    Route{"GET", Scope::kBucket, "location", "", "", GetBucketLocation, "GetBucketLocation"},
+    Route{"GET", Scope::kBucket, "versioning", "", "", GetBucketVersioning, "GetBucketVersioning"},
+    Route{"PUT", Scope::kBucket, "versioning", "", "", PutBucketVersioning, "PutBucketVersioning"},
+    Route{"GET", Scope::kBucket, "versions", "", "", ListObjectVersions, "ListObjectVersions"},
+    Route{"GET", Scope::kBucket, "uploads", "", "", ListMultipartUploads, "ListMultipartUploads"},
+    Route{"POST", Scope::kBucket, "delete", "", "", DeleteObjects, "DeleteObjects"},
+    Route{"GET", Scope::kBucket, "list-type", "", "", ListObjectsV2, "ListObjectsV2"},
+    Route{"GET", Scope::kBucket, "", "", "", ListObjectsV1, "ListObjects"},
+    Route{"PUT", Scope::kBucket, "", "", "", CreateBucket, "CreateBucket"},
+    Route{"HEAD", Scope::kBucket, "", "", "", HeadBucket, "HeadBucket"},
+    Route{"DELETE", Scope::kBucket, "", "", "", DeleteBucket, "DeleteBucket"},
+
+    Route{"PUT", Scope::kObject, "tagging", "", "", PutObjectTagging, "PutObjectTagging"},
+    Route{"GET", Scope::kObject, "tagging", "", "", GetObjectTagging, "GetObjectTagging"},
+    Route{"DELETE", Scope::kObject, "tagging", "", "", DeleteObjectTagging, "DeleteObjectTagging"},
+    Route{"POST", Scope::kObject, "uploads", "", "", CreateMultipartUpload,
+          "CreateMultipartUpload"},
+    Route{"PUT", Scope::kObject, "uploadId", "partNumber", "x-amz-copy-source", UploadPartCopy,
+          "UploadPartCopy"},
+    Route{"PUT", Scope::kObject, "uploadId", "partNumber", "", UploadPart, "UploadPart"},
+    Route{"POST", Scope::kObject, "uploadId", "", "", CompleteMultipartUpload,
+          "CompleteMultipartUpload"},
+    Route{"DELETE", Scope::kObject, "uploadId", "", "", AbortMultipartUpload,
+          "AbortMultipartUpload"},
+    Route{"GET", Scope::kObject, "uploadId", "", "", ListParts, "ListParts"},
+    Route{"PUT", Scope::kObject, "", "", "x-amz-copy-source", CopyObject, "CopyObject"},
+    Route{"PUT", Scope::kObject, "", "", "", PutObject, "PutObject"},
+    Route{"GET", Scope::kObject, "", "", "", GetObject, "GetObject"},
+    Route{"HEAD", Scope::kObject, "", "", "", HeadObject, "HeadObject"},
+    Route{"DELETE", Scope::kObject, "", "", "", DeleteObject, "DeleteObject"},
+};
+
+// Sub-resources of the S3 API that select an operation. A request naming one that no route
+// serves is NotImplemented rather than being mistaken for a plain GET/PUT.
+constexpr std::array<std::string_view, 40> kKnownSubresources = {
+    "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
+    "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "list-type", "location",
+    "logging", "metadataConfiguration", "metadataTable", "metrics", "notification",
+    "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+    "replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
+    "torrent", "uploadId", "uploads", "versioning", "versions", "website", "renameObject",
+    "abac", "partNumber", "",
+};
+
+bool HasKnownSubresource(const S3Request& request) {
+  for (const auto& [name, value] : request.query) {
+    for (std::string_view known : kKnownSubresources) {
+      // partNumber alone is a ranged GET of one part, not an operation selector.
+      if (!known.empty() && known != "partNumber" && name == known) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::variant<const Route*, S3Error> FindRoute(const S3Request& request, Scope scope) {
+  bool method_seen = false;
+  for (const Route& route : kRoutes) {
+    if (route.scope != scope) continue;
+    if (!route.subresource.empty() && !request.HasQuery(route.subresource)) continue;
+    if (route.subresource.empty() && HasKnownSubresource(request)) continue;
+    if (!route.also.empty() && !request.HasQuery(route.also)) continue;
+    if (!route.header.empty() && request.Header(route.header) == nullptr) continue;
+    if (route.method != request.method) {
+      method_seen = true;
+      continue;
+    }
+    return &route;
+  }
+  if (method_seen && !HasKnownSubresource(request)) return S3Error(S3ErrorCode::kMethodNotAllowed);
+  return S3Error(S3ErrorCode::kNotImplemented,
+                 "The requested operation is not implemented by Stocktake.");
+}
+
+}  // namespace stocktake::s3

@@ -1,0 +1,49 @@
+// S3Service: the request pipeline of the server (as RGW's rgw_process.cc, with a route table):
+// resolve addressing -> authenticate (SigV4) -> route -> load bucket -> authorize -> execute ->
+// respond. Every response carries x-amz-request-id; every error is S3 XML.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "s3/http/http_server.h"
+#include "s3/request.h"
+#include "store/object_store.h"
+
+namespace stocktake::inventory {
+class InventoryService;
+}
+
+namespace stocktake::s3 {
+
+struct ServiceOptions {
+  std::string region = "us-east-1";
+  // Host names under which virtual-hosted-style requests (bucket.HOST) are recognised.
+  std::vector<std::string> virtual_host_domains = {"localhost"};
+};
+
+// What ops may use. Owned by the server; ops never hold on to it.
+struct ServiceContext {
+  store::ObjectStore* store = nullptr;
+  Clock* clock = nullptr;
+  ServiceOptions options;
+  inventory::InventoryService* inventory = nullptr;  // null until inventory is wired in
+};
+
+class S3Service {
+ public:
+  explicit S3Service(ServiceContext context);
+  // Entry point for the HTTP server.
+  void Handle(const http::HttpRequestHead& head, http::HttpBody& body,
+              http::HttpResponder& responder);
+
+ private:
+  ServiceContext context_;
+  std::atomic<uint64_t> request_counter_{0};
+  std::string instance_tag_;
+};
+
+}  // namespace stocktake::s3

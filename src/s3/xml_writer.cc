@@ -1,0 +1,81 @@
+#include "s3/xml_writer.h"
+
+namespace stocktake::s3 {
+
+void AppendXmlEscaped(std::string* out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out->append("&amp;"); break;
+      case '<': out->append("&lt;"); break;
+      case '>': out->append("&gt;"); break;
+      case '"': out->append("&quot;"); break;
+      case '\'': out->append("&apos;"); break;
+      case '\r': out->append("&#13;"); break;
+      case '\n': out->append("&#10;"); break;
+      case '\t': out->append("&#9;"); break;
+      default:
+        // Other control characters cannot appear in XML 1.0; S3 escapes them numerically.
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out->append("&#" + std::to_string(static_cast<int>(c)) + ";");
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+}
+
+XmlWriter::XmlWriter(std::string_view root, std::string_view namespace_uri) {
+  out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
+  out_.append(root);
+  if (!namespace_uri.empty()) {
+    out_.append(" xmlns=\"");
+    out_.append(namespace_uri);
+    out_.append("\"");
+  }
+  out_.append(">");
+  open_.emplace_back(root);
+}
+
+XmlWriter& XmlWriter::Open(std::string_view name) {
+  out_.append("<").append(name).append(">");
+  open_.emplace_back(name);
+  return *this;
+}
+
+XmlWriter& XmlWriter::Close() {
+  out_.append("</").append(open_.back()).append(">");
+  open_.pop_back();
+  return *this;
+}
+
+XmlWriter& XmlWriter::Element(std::string_view name, std::string_view text) {
+  out_.append("<").append(name).append(">");
+  AppendXmlEscaped(&out_, text);
+  out_.append("</").append(name).append(">");
+  return *this;
+}
+
+XmlWriter& XmlWriter::Element(std::string_view name, uint64_t value) {
+  return Element(name, std::to_string(value));
+}
+
+XmlWriter& XmlWriter::BoolElement(std::string_view name, bool value) {
+  return Element(name, value ? "true" : "false");
+}
+
+XmlWriter& XmlWriter::EmptyElement(std::string_view name) {
+  out_.append("<").append(name).append("/>");
+  return *this;
+}
+
+XmlWriter& XmlWriter::Raw(std::string_view xml) {
+  out_.append(xml);
+  return *this;
+}
+
+std::string XmlWriter::Finish() {
+  while (!open_.empty()) Close();
+  return std::move(out_);
+}
+
+}  // namespace stocktake::s3
