@@ -818,6 +818,7 @@ TEST_F(ObjectStoreTest, StartupRemovesOrphansAndKeepsCommittedObjects) {
   // whose metadata commit never happened.
   std::string orphan_id = "ab" + std::string(30, '7');
   {
+    fs::create_directories(dir_ + "/blobs/ab");
     std::ofstream(dir_ + "/tmp/" + std::string(32, '1')) << "partial";
     std::ofstream(dir_ + "/blobs/ab/" + orphan_id) << "uncommitted";
     std::ofstream(dir_ + "/blobs/" + committed->blob_id.substr(0, 2) + "/zz-stray") << "junk";

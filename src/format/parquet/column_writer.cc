@@ -220,8 +220,15 @@ uint64_t ColumnWriter::EstimatedUncompressedBytes() const {
 }
 
 uint64_t ColumnWriter::EstimatedFileBytes() const {
+  // Unwritten parts are scaled by the compression ratio seen so far in this column (1 until a
+  // page has been compressed).
   const uint64_t dictionary = dictionary_.size() > 0 ? dictionary_.plain_bytes() : 0;
-  return static_cast<uint64_t>(chunk_compressed_bytes_) + EstimatedPageBytes() + dictionary;
+  const double ratio = pages_uncompressed_total_ == 0
+                           ? 1.0
+                           : static_cast<double>(pages_compressed_total_) /
+                                 static_cast<double>(pages_uncompressed_total_);
+  return static_cast<uint64_t>(chunk_compressed_bytes_) +
+         static_cast<uint64_t>(static_cast<double>(EstimatedPageBytes() + dictionary) * ratio);
 }
 
 void ColumnWriter::FillStatistics(const ValueStats& stats, Statistics* out) const {
@@ -264,6 +271,8 @@ Status ColumnWriter::AppendPage(PageHeader* header, std::string_view body, std::
   dest->append(compressed_);
   chunk_uncompressed_bytes_ += static_cast<int64_t>(header_.size() + body.size());
   chunk_compressed_bytes_ += static_cast<int64_t>(header_.size() + compressed_.size());
+  pages_uncompressed_total_ += body.size();
+  pages_compressed_total_ += compressed_.size();
   return Status::OK();
 }
 

@@ -131,6 +131,9 @@ class ColumnWriter {
   int32_t dictionary_data_pages_ = 0;
   int32_t plain_data_pages_ = 0;
   ValueStats chunk_stats_;
+  // Page bodies before/after compression over the writer's life, for size estimates.
+  uint64_t pages_uncompressed_total_ = 0;
+  uint64_t pages_compressed_total_ = 0;
 
   // Scratch, reused.
   RleEncoder index_encoder_{1};

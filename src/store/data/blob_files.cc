@@ -66,6 +66,8 @@ class FileBlobWriter final : public BlobWriter {
     RETURN_IF_ERROR(status_);
     std::string tmp = files_->TmpPath(blob_id_);
     std::string dest = files_->BlobPath(blob_id_);
+    status_ = files_->EnsureShard(ShardOf(blob_id_));
+    RETURN_IF_ERROR(status_);
     if (::rename(tmp.c_str(), dest.c_str()) != 0) {
       status_ = Errno("rename", tmp);
       return status_;
@@ -210,10 +212,21 @@ BlobFiles::BlobFiles(std::string data_dir)
 
 Status BlobFiles::Prepare() const {
   RETURN_IF_ERROR(io::CreateDirectories(tmp_dir_));
-  for (int shard = 0; shard < kShardCount; ++shard) {
-    RETURN_IF_ERROR(io::CreateDirectories(ShardDir(shard)));
-  }
+  RETURN_IF_ERROR(io::CreateDirectories(blobs_dir_));
   return io::SyncDirectory(data_dir_);
+}
+
+Status BlobFiles::EnsureShard(int shard) const {
+  // Shard directories are created on first use (creating all 256 up front costs a noticeable
+  // fraction of a second per start-up on ext4). Once created, they are never removed, so the
+  // flag only ever goes from false to true.
+  if (shard_ready_[shard].load(std::memory_order_acquire)) return Status::OK();
+  std::string dir = ShardDir(shard);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Errno("mkdir", dir);
+  // The new directory entry must be durable before a blob inside it is reported durable.
+  RETURN_IF_ERROR(io::SyncDirectory(blobs_dir_));
+  shard_ready_[shard].store(true, std::memory_order_release);
+  return Status::OK();
 }
 
 Status BlobFiles::ClearTmp() const {
@@ -257,7 +270,10 @@ std::string BlobFiles::ShardDir(int shard) const { return blobs_dir_ + "/" + Sha
 Result<std::vector<std::string>> BlobFiles::ListShard(int shard) const {
   std::string dir = ShardDir(shard);
   DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return Errno("opendir", dir);
+  if (d == nullptr) {
+    if (errno == ENOENT) return std::vector<std::string>();  // shard never used
+    return Errno("opendir", dir);
+  }
   std::vector<std::string> names;
   errno = 0;
   while (dirent* e = ::readdir(d)) {

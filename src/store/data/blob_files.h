@@ -4,10 +4,13 @@
 //   <data_dir>/blobs/<2 hex>/<blob_id>     finished: fsynced, renamed, directory fsynced
 //
 // A blob id is 32 lower-case hex digits from the CSPRNG; its first two digits name its shard
-// directory (256 shards keep directories small at 100M blobs). A finished blob becomes part of
-// an object only when the metadata commit that references it succeeds (see ObjectStore).
+// directory (256 shards keep directories small at 100M blobs; each is created on first use).
+// A finished blob becomes part of an object only when the metadata commit that references it
+// succeeds (see ObjectStore).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -45,8 +48,10 @@ class BlobFiles {
  public:
   explicit BlobFiles(std::string data_dir);
 
-  // Creates tmp/ and blobs/<00..ff>/ when missing.
+  // Creates tmp/ and blobs/ when missing (shard directories are created on first use).
   Status Prepare() const;
+  // Creates blobs/<shard>/ durably if this process has not seen it yet. Thread-safe.
+  Status EnsureShard(int shard) const;
   // Removes everything in tmp/: the writes of a previous process that never finished.
   Status ClearTmp() const;
 
@@ -74,6 +79,7 @@ class BlobFiles {
   std::string data_dir_;
   std::string tmp_dir_;
   std::string blobs_dir_;
+  mutable std::array<std::atomic<bool>, kShardCount> shard_ready_{};
 };
 
 // One piece of a concatenated object (a multipart part): its blob ("" = empty) and size.
