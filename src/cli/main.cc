@@ -1,12 +1,16 @@
 // stocktake: the S3 server with S3 Inventory, and its command-line tools.
 #include <CLI/CLI.hpp>
 
+#include "cli/admin_cmd.h"
+#include "cli/inventory_cmd.h"
 #include "cli/serve.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Stocktake: an S3-compatible server with S3 Inventory reports"};
   app.require_subcommand(1);
   stocktake::cli::AddServeCommand(app);
+  stocktake::cli::AddInventoryCommand(app);
+  stocktake::cli::AddAdminCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

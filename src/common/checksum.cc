@@ -3,8 +3,9 @@
 #include <isa-l/crc.h>
 
 #include <array>
-#include <cassert>
+#include <bit>
 #include <climits>
+#include <cstring>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -53,9 +54,9 @@ constexpr Crc64Tables kCrc64Tables = MakeCrc64Tables();
 uint64_t Crc64NvmeUpdate(uint64_t crc, const unsigned char* p, size_t n) {
   const auto& t = kCrc64Tables;
   while (n >= 8) {
-    // Little-endian load, independent of host byte order.
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
     crc ^= v;
     crc = t[7][crc & 0xff] ^ t[6][(crc >> 8) & 0xff] ^ t[5][(crc >> 16) & 0xff] ^
           t[4][(crc >> 24) & 0xff] ^ t[3][(crc >> 32) & 0xff] ^ t[2][(crc >> 40) & 0xff] ^
@@ -149,22 +150,32 @@ std::optional<ChecksumAlgorithm> ParseChecksumAlgorithm(std::string_view name) {
 
 std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm) {
   switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32: return "CRC32";
-    case ChecksumAlgorithm::kCrc32c: return "CRC32C";
-    case ChecksumAlgorithm::kCrc64Nvme: return "CRC64NVME";
-    case ChecksumAlgorithm::kSha1: return "SHA1";
-    case ChecksumAlgorithm::kSha256: return "SHA256";
+    case ChecksumAlgorithm::kCrc32:
+      return "CRC32";
+    case ChecksumAlgorithm::kCrc32c:
+      return "CRC32C";
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return "CRC64NVME";
+    case ChecksumAlgorithm::kSha1:
+      return "SHA1";
+    case ChecksumAlgorithm::kSha256:
+      return "SHA256";
   }
   return "";
 }
 
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm) {
   switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32: return "x-amz-checksum-crc32";
-    case ChecksumAlgorithm::kCrc32c: return "x-amz-checksum-crc32c";
-    case ChecksumAlgorithm::kCrc64Nvme: return "x-amz-checksum-crc64nvme";
-    case ChecksumAlgorithm::kSha1: return "x-amz-checksum-sha1";
-    case ChecksumAlgorithm::kSha256: return "x-amz-checksum-sha256";
+    case ChecksumAlgorithm::kCrc32:
+      return "x-amz-checksum-crc32";
+    case ChecksumAlgorithm::kCrc32c:
+      return "x-amz-checksum-crc32c";
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return "x-amz-checksum-crc64nvme";
+    case ChecksumAlgorithm::kSha1:
+      return "x-amz-checksum-sha1";
+    case ChecksumAlgorithm::kSha256:
+      return "x-amz-checksum-sha256";
   }
   return "";
 }
@@ -178,11 +189,16 @@ std::optional<ChecksumAlgorithm> ChecksumAlgorithmFromHeader(std::string_view he
 
 size_t ChecksumSize(ChecksumAlgorithm algorithm) {
   switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32: return 4;
-    case ChecksumAlgorithm::kCrc32c: return 4;
-    case ChecksumAlgorithm::kCrc64Nvme: return 8;
-    case ChecksumAlgorithm::kSha1: return 20;
-    case ChecksumAlgorithm::kSha256: return 32;
+    case ChecksumAlgorithm::kCrc32:
+      return 4;
+    case ChecksumAlgorithm::kCrc32c:
+      return 4;
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return 8;
+    case ChecksumAlgorithm::kSha1:
+      return 20;
+    case ChecksumAlgorithm::kSha256:
+      return 32;
   }
   return 0;
 }
@@ -245,11 +261,15 @@ void Checksummer::Update(std::string_view data) {
 
 std::string Checksummer::Finish() {
   switch (algorithm_) {
-    case ChecksumAlgorithm::kCrc32: return BigEndian(crc_ & 0xffffffffULL, 4);
-    case ChecksumAlgorithm::kCrc32c: return BigEndian(~crc_ & 0xffffffffULL, 4);
-    case ChecksumAlgorithm::kCrc64Nvme: return BigEndian(~crc_, 8);
+    case ChecksumAlgorithm::kCrc32:
+      return BigEndian(crc_ & 0xffffffffULL, 4);
+    case ChecksumAlgorithm::kCrc32c:
+      return BigEndian(~crc_ & 0xffffffffULL, 4);
+    case ChecksumAlgorithm::kCrc64Nvme:
+      return BigEndian(~crc_, 8);
     case ChecksumAlgorithm::kSha1:
-    case ChecksumAlgorithm::kSha256: return digest_->Finish();
+    case ChecksumAlgorithm::kSha256:
+      return digest_->Finish();
   }
   return "";
 }
@@ -299,11 +319,18 @@ std::optional<std::string> CombineCrc(ChecksumAlgorithm algorithm, std::string_v
                                       std::string_view raw_crc_b, uint64_t length_b) {
   CrcField field{};
   switch (algorithm) {
-    case ChecksumAlgorithm::kCrc32: field = {32, kCrc32Reflected}; break;
-    case ChecksumAlgorithm::kCrc32c: field = {32, kCrc32cReflected}; break;
-    case ChecksumAlgorithm::kCrc64Nvme: field = {64, kCrc64NvmeReflected}; break;
+    case ChecksumAlgorithm::kCrc32:
+      field = {32, kCrc32Reflected};
+      break;
+    case ChecksumAlgorithm::kCrc32c:
+      field = {32, kCrc32cReflected};
+      break;
+    case ChecksumAlgorithm::kCrc64Nvme:
+      field = {64, kCrc64NvmeReflected};
+      break;
     case ChecksumAlgorithm::kSha1:
-    case ChecksumAlgorithm::kSha256: return std::nullopt;
+    case ChecksumAlgorithm::kSha256:
+      return std::nullopt;
   }
   const size_t size = ChecksumSize(algorithm);
   if (raw_crc_a.size() != size || raw_crc_b.size() != size) return std::nullopt;

@@ -33,7 +33,8 @@ enum class ChecksumAlgorithm : uint8_t {
 std::optional<ChecksumAlgorithm> ParseChecksumAlgorithm(std::string_view name);
 // The API enum spelling: "CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256".
 std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm);
-// The request/response header and trailer name: "x-amz-checksum-crc32", ... "x-amz-checksum-sha256".
+// The request/response header and trailer name: "x-amz-checksum-crc32", ...
+// "x-amz-checksum-sha256".
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm);
 // Maps "x-amz-checksum-crc64nvme" (any case) back to its algorithm; nullopt for other names.
 std::optional<ChecksumAlgorithm> ChecksumAlgorithmFromHeader(std::string_view header_name);

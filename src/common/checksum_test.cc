@@ -184,8 +184,7 @@ TEST(ChecksumTest, CombineCrcEqualsCrcOfConcatenation) {
     for (size_t len_a : {0u, 1u, 17u, 4096u}) {
       for (size_t len_b : {0u, 1u, 8u, 1000u, 65537u}) {
         std::string a = RandomBytes(rng, len_a), b = RandomBytes(rng, len_b);
-        auto combined =
-            CombineCrc(alg, ComputeChecksum(alg, a), ComputeChecksum(alg, b), b.size());
+        auto combined = CombineCrc(alg, ComputeChecksum(alg, a), ComputeChecksum(alg, b), b.size());
         ASSERT_TRUE(combined.has_value());
         EXPECT_EQ(*combined, ComputeChecksum(alg, a + b))
             << ChecksumAlgorithmName(alg) << " " << len_a << "+" << len_b;

@@ -7,6 +7,7 @@ namespace {
 
 // Ordered: the first match wins, so more specific rows come first.
 constexpr std::array kRoutes = {
+    Route{"GET", Scope::kService, "whoami", "", "", WhoAmI, "WhoAmI"},
     Route{"GET", Scope::kService, "", "", "", ListBuckets, "ListBuckets"},
 
     Route{"PUT", Scope::kBucket, "inventory", "", "", PutBucketInventoryConfiguration,
@@ -62,7 +63,7 @@ constexpr std::array<std::string_view, 40> kKnownSubresources = {
     "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
     "replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
     "torrent", "uploadId", "uploads", "versioning", "versions", "website", "renameObject",
-    "abac", "partNumber", "",
+    "abac", "partNumber", "whoami",
 };
 
 bool HasKnownSubresource(const S3Request& request) {

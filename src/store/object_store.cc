@@ -156,7 +156,8 @@ class ObjectStoreImpl final : public ObjectStore {
 
   Status Init();
 
-  // ---- Accounts ----------------------------------------------------------------------------------
+  // ---- Accounts
+  // ----------------------------------------------------------------------------------
 
   Status PutAccount(const Account& account) override {
     if (account.account_id.empty()) return Status::InvalidArgument("empty account id");
@@ -212,7 +213,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return k;
   }
 
-  // ---- Buckets -----------------------------------------------------------------------------------
+  // ---- Buckets
+  // -----------------------------------------------------------------------------------
 
   Status CreateBucket(const Bucket& bucket) override {
     if (bucket.name.empty()) return Status::InvalidArgument("empty bucket name");
@@ -271,7 +273,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return db_->Write(&batch, SyncMode());
   }
 
-  // ---- Object data -------------------------------------------------------------------------------
+  // ---- Object data
+  // -------------------------------------------------------------------------------
 
   Result<std::unique_ptr<BlobWriter>> NewBlob() override { return files_.NewWriter(&pending_); }
 
@@ -299,7 +302,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return files_.OpenReader(v.blob_id, offset, length);
   }
 
-  // ---- Objects -----------------------------------------------------------------------------------
+  // ---- Objects
+  // -----------------------------------------------------------------------------------
 
   Result<PutResult> PutObject(ObjectVersion version) override {
     if (version.key.empty()) return Status::InvalidArgument("empty object key");
@@ -354,7 +358,8 @@ class ObjectStoreImpl final : public ObjectStore {
       if (version_id) {
         // Permanent removal of one version, whatever the versioning state. Removing the latest
         // (e.g. a delete marker) makes the next older version current: ordering does it.
-        ASSIGN_OR_RETURN(std::optional<StoredVersion> found, LocateVersion(bucket, key, version_id));
+        ASSIGN_OR_RETURN(std::optional<StoredVersion> found,
+                         LocateVersion(bucket, key, version_id));
         if (!found) {
           result.version_id = NormalizeVersionId(*version_id);
           return result;  // S3 answers 204 for a version that does not exist
@@ -516,7 +521,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return out;
   }
 
-  // ---- Multipart ---------------------------------------------------------------------------------
+  // ---- Multipart
+  // ---------------------------------------------------------------------------------
 
   Result<std::string> CreateMultipartUpload(const MultipartUpload& upload) override {
     if (upload.key.empty()) return Status::InvalidArgument("empty object key");
@@ -702,7 +708,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return out;
   }
 
-  // ---- Inventory ---------------------------------------------------------------------------------
+  // ---- Inventory
+  // ---------------------------------------------------------------------------------
 
   Status PutInventoryConfig(std::string_view bucket, std::string_view id,
                             std::string_view document) override {
@@ -771,7 +778,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return out;
   }
 
-  // ---- Scans and bulk loads ----------------------------------------------------------------------
+  // ---- Scans and bulk loads
+  // ----------------------------------------------------------------------
 
   Result<std::unique_ptr<SnapshotScan>> NewSnapshotScan(std::string_view bucket,
                                                         std::string_view prefix) override {
@@ -791,9 +799,9 @@ class ObjectStoreImpl final : public ObjectStore {
     io.readahead_bytes = kScanReadaheadBytes;
     auto it = db_->NewIterator(io);
     it->Seek(range);
-    return std::unique_ptr<SnapshotScan>(std::make_unique<SnapshotScanImpl>(
-        std::string(bucket), std::move(snapshot), std::move(it),
-        meta::ObjectBucketPrefix(bucket).size(), snapshot_ms));
+    return std::unique_ptr<SnapshotScan>(
+        std::make_unique<SnapshotScanImpl>(std::string(bucket), std::move(snapshot), std::move(it),
+                                           meta::ObjectBucketPrefix(bucket).size(), snapshot_ms));
   }
 
   Status BulkLoadForBenchmark(const std::vector<ObjectVersion>& versions) override {
@@ -827,8 +835,8 @@ class ObjectStoreImpl final : public ObjectStore {
     stats.metadata_sst_bytes = db_->GetIntProperty("rocksdb.live-sst-files-size");
     stats.estimated_metadata_keys = db_->GetIntProperty("rocksdb.estimate-num-keys");
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(
-             options_.data_dir + "/" + std::string(kMetaDir), ec)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(options_.data_dir + "/" + std::string(kMetaDir), ec)) {
       std::error_code size_ec;
       uint64_t size = entry.is_regular_file(size_ec) ? entry.file_size(size_ec) : 0;
       if (!size_ec) stats.metadata_dir_bytes += size;
@@ -1000,8 +1008,7 @@ class ObjectStoreImpl final : public ObjectStore {
 
   // Latest (nullopt), the null version ("null" or ""), or a version id (InvalidArgument when
   // malformed). The random part of an id is not checked here (see callers).
-  Result<std::optional<StoredVersion>> LocateVersion(std::string_view bucket,
-                                                     std::string_view key,
+  Result<std::optional<StoredVersion>> LocateVersion(std::string_view bucket, std::string_view key,
                                                      std::optional<std::string_view> version_id) {
     if (!version_id) return FindLatest(bucket, key);
     if (IsNullId(*version_id)) return FindNullVersion(bucket, key);
@@ -1100,6 +1107,9 @@ class ObjectStoreImpl final : public ObjectStore {
 };
 
 Status ObjectStoreImpl::Init() {
+  RETURN_IF_ERROR(files_.Prepare());
+  RETURN_IF_ERROR(files_.ClearTmp());
+
   // Format check: refuse a directory written by an incompatible layout rather than misread it.
   std::string version;
   Status st = db_->Get(meta::MetaKey(meta::kMetaFormatVersion), &version);
@@ -1137,13 +1147,13 @@ Status ObjectStoreImpl::Init() {
 Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) return Status::InvalidArgument("empty data directory");
   RETURN_IF_ERROR(io::CreateDirectories(options.data_dir));
-  data::BlobFiles files(options.data_dir);
-  RETURN_IF_ERROR(files.Prepare());
-  RETURN_IF_ERROR(files.ClearTmp());
-  ASSIGN_OR_RETURN(meta::SecretCipher cipher, meta::SecretCipher::OpenOrCreate(
-                                                  options.data_dir + "/" + std::string(kMasterKeyFile)));
+  // RocksDB first: its LOCK file makes a second process fail here, before the clean-up below
+  // could delete the first process's in-flight blobs.
   ASSIGN_OR_RETURN(std::unique_ptr<meta::MetaDb> db,
                    meta::MetaDb::Open(options.data_dir + "/" + std::string(kMetaDir), {}));
+  ASSIGN_OR_RETURN(
+      meta::SecretCipher cipher,
+      meta::SecretCipher::OpenOrCreate(options.data_dir + "/" + std::string(kMasterKeyFile)));
   auto store = std::make_unique<ObjectStoreImpl>(options, std::move(db), std::move(cipher));
   RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<ObjectStore>(std::move(store));

@@ -91,10 +91,10 @@ struct ObjectVersion {
   std::string kms_key_id;
   bool bucket_key_enabled = false;
   std::string replication_status;
-  std::string object_lock_mode;  // "", "GOVERNANCE", "COMPLIANCE"
+  std::string object_lock_mode;             // "", "GOVERNANCE", "COMPLIANCE"
   int64_t object_lock_retain_until_ms = 0;  // 0 = none
-  std::string object_lock_legal_hold;  // "", "ON", "OFF"
-  std::string acl;  // serialized ACL document, "" = private (owner FULL_CONTROL)
+  std::string object_lock_legal_hold;       // "", "ON", "OFF"
+  std::string acl;      // serialized ACL document, "" = private (owner FULL_CONTROL)
   std::string blob_id;  // data file; "" for delete markers, empty and multipart objects
   // Multipart objects: the data is the concatenation of these blobs (one per part, in order,
   // sizes in part_sizes; "" for an empty part). Read it with ObjectStore::OpenObjectData.
@@ -261,10 +261,9 @@ class ObjectStore {
 
   // Multipart uploads.
   virtual Result<std::string> CreateMultipartUpload(const MultipartUpload& upload) = 0;
-  virtual Result<MultipartUpload> GetMultipartUpload(std::string_view bucket,
-                                                     std::string_view key,
+  virtual Result<MultipartUpload> GetMultipartUpload(std::string_view bucket, std::string_view key,
                                                      std::string_view upload_id) = 0;
-  virtual Status PutPart(std::string_view upload_id, const Part& part) = 0;  // replaces
+  virtual Status PutPart(std::string_view upload_id, const Part& part) = 0;     // replaces
   virtual Result<std::vector<Part>> ListParts(std::string_view upload_id) = 0;  // by number
   // Commits the object assembled from the named parts (already validated by the caller) and
   // removes the upload; unused parts' blobs are deleted.
@@ -277,8 +276,7 @@ class ObjectStore {
   // Inventory configurations (documents owned by the inventory module), sorted by id.
   virtual Status PutInventoryConfig(std::string_view bucket, std::string_view id,
                                     std::string_view document) = 0;
-  virtual Result<std::string> GetInventoryConfig(std::string_view bucket,
-                                                 std::string_view id) = 0;
+  virtual Result<std::string> GetInventoryConfig(std::string_view bucket, std::string_view id) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListInventoryConfigs(
       std::string_view bucket) = 0;
   virtual Status DeleteInventoryConfig(std::string_view bucket, std::string_view id) = 0;

@@ -148,7 +148,8 @@ class ObjectStoreTest : public testing::Test {
   std::unique_ptr<ObjectStore> store_;
 };
 
-// ---- Accounts and buckets ------------------------------------------------------------------------
+// ---- Accounts and buckets
+// ------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, AccountsAndAccessKeys) {
   ASSERT_TRUE(store_->PutAccount({"123456789012", std::string(64, 'a'), "root"}).ok());
@@ -261,7 +262,8 @@ TEST_F(ObjectStoreTest, OperationsOnMissingBucket) {
   EXPECT_TRUE(store_->CreateMultipartUpload(u).status().IsNotFound());
 }
 
-// ---- Versioning ----------------------------------------------------------------------------------
+// ---- Versioning
+// ----------------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, UnversionedPutReplacesAndDeleteRemoves) {
   MakeBucket("b");
@@ -462,7 +464,8 @@ TEST_F(ObjectStoreTest, UpdateObjectVersionKeepsData) {
   EXPECT_TRUE(store_->UpdateObjectVersion(update).IsNotFound());
 }
 
-// ---- Blob ownership ------------------------------------------------------------------------------
+// ---- Blob ownership
+// ------------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, BlobsCommitOnceAndFailedPutsReturnThem) {
   MakeBucket("b");
@@ -512,7 +515,8 @@ TEST_F(ObjectStoreTest, EmptyObjectsAndRanges) {
   EXPECT_EQ(Read(*v, 10, 1), "");
 }
 
-// ---- Listings ------------------------------------------------------------------------------------
+// ---- Listings
+// ------------------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, ListObjectsPaginationSkipsDeleteMarkersAndVersions) {
   MakeBucket("b", Versioning::kEnabled);
@@ -531,7 +535,7 @@ TEST_F(ObjectStoreTest, ListObjectsPaginationSkipsDeleteMarkersAndVersions) {
     }
   }
   PutOk("b", "other", "x");
-  PutOk("b", "dir", "x");        // not under "dir/"
+  PutOk("b", "dir", "x");                           // not under "dir/"
   PutOk("b", std::string("dir/\x00zero", 9), "x");  // a NUL byte in the key
   expected.insert(expected.begin(), std::string("dir/\x00zero", 9));
 
@@ -632,7 +636,8 @@ TEST_F(ObjectStoreTest, ListObjectVersionsMarkers) {
             StatusCode::kInvalidArgument);
 }
 
-// ---- Multipart -----------------------------------------------------------------------------------
+// ---- Multipart
+// -----------------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, MultipartCompleteConcatenatesParts) {
   MakeBucket("b", Versioning::kEnabled);
@@ -762,7 +767,8 @@ TEST_F(ObjectStoreTest, MultipartObjectSurvivesRestart) {
   EXPECT_EQ(ReadLatest("b", "k"), "xxx");
 }
 
-// ---- Snapshots -----------------------------------------------------------------------------------
+// ---- Snapshots
+// -----------------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, SnapshotScanIsIsolatedFromLaterWrites) {
   MakeBucket("b", Versioning::kEnabled);
@@ -805,7 +811,8 @@ TEST_F(ObjectStoreTest, SnapshotScanIsIsolatedFromLaterWrites) {
   EXPECT_EQ(keys, (std::vector<std::string>{"a*", "a", "aa*"}));
 }
 
-// ---- Crash safety and persistence ----------------------------------------------------------------
+// ---- Crash safety and persistence
+// ----------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, StartupRemovesOrphansAndKeepsCommittedObjects) {
   MakeBucket("b", Versioning::kEnabled);
@@ -840,7 +847,8 @@ TEST_F(ObjectStoreTest, StartupRemovesOrphansAndKeepsCommittedObjects) {
   EXPECT_EQ(Versions("b", "k")[1].version_id, v1);
 }
 
-// ---- Concurrency ---------------------------------------------------------------------------------
+// ---- Concurrency
+// ---------------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, ConcurrentPutsOnOneKey) {
   MakeBucket("versioned", Versioning::kEnabled);
@@ -871,7 +879,8 @@ TEST_F(ObjectStoreTest, ConcurrentPutsOnOneKey) {
   EXPECT_EQ(CountBlobFiles(), versions.size() + 1);
 }
 
-// ---- Inventory records ---------------------------------------------------------------------------
+// ---- Inventory records
+// ---------------------------------------------------------------------------
 
 TEST_F(ObjectStoreTest, InventoryConfigsAndRuns) {
   MakeBucket("b");
@@ -901,7 +910,8 @@ TEST_F(ObjectStoreTest, InventoryConfigsAndRuns) {
   EXPECT_EQ((*runs)[1].config_id, "daily");
 }
 
-// ---- Bulk load -----------------------------------------------------------------------------------
+// ---- Bulk load
+// -----------------------------------------------------------------------------------
 
 // Loads synthetic objects and reports the metadata bytes per object (STOCKTAKE_STORE_BULK_N
 // overrides the count).
@@ -930,15 +940,15 @@ TEST_F(ObjectStoreTest, BulkLoadAndBytesPerObject) {
     }
     ASSERT_TRUE(store_->BulkLoadForBenchmark(chunk).ok());
   }
-  double load_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto stats = store_->GetStatsForBenchmark(/*compact=*/true);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
-  std::printf("bulk load: %zu objects in %.2f s (%.0f/s); metadata %.1f bytes/object "
-              "(sst %.1f)\n",
-              total, load_s, static_cast<double>(total) / load_s,
-              static_cast<double>(stats->metadata_dir_bytes) / static_cast<double>(total),
-              static_cast<double>(stats->metadata_sst_bytes) / static_cast<double>(total));
+  std::printf(
+      "bulk load: %zu objects in %.2f s (%.0f/s); metadata %.1f bytes/object "
+      "(sst %.1f)\n",
+      total, load_s, static_cast<double>(total) / load_s,
+      static_cast<double>(stats->metadata_dir_bytes) / static_cast<double>(total),
+      static_cast<double>(stats->metadata_sst_bytes) / static_cast<double>(total));
 
   auto scan = store_->NewSnapshotScan("bench", "");
   ASSERT_TRUE(scan.ok());
@@ -952,8 +962,7 @@ TEST_F(ObjectStoreTest, BulkLoadAndBytesPerObject) {
     previous = v.key;
     ++n;
   }
-  double scan_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double scan_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE((*scan)->status().ok());
   EXPECT_EQ(n, total);
   std::printf("snapshot scan: %zu versions in %.2f s (%.0f/s)\n", n, scan_s,

@@ -88,9 +88,9 @@ Schema FullSchema() {
 
 Schema SixColumns() {
   using T = ColumnType;
-  return {Col("bucket", T::kString, true), Col("key", T::kString, true), Col("size", T::kInt64),
-          Col("last_modified_date", T::kTimestampMillis), Col("e_tag", T::kString),
-          Col("storage_class", T::kString)};
+  return {Col("bucket", T::kString, true), Col("key", T::kString, true),
+          Col("size", T::kInt64),          Col("last_modified_date", T::kTimestampMillis),
+          Col("e_tag", T::kString),        Col("storage_class", T::kString)};
 }
 
 void SortByKey(std::vector<Row>* rows) {
@@ -109,24 +109,25 @@ Sample AllTypes() {
       "a b+c%20d",
       "dir/",
       "dir/file.txt",
-      "\x7f" "del",
-      "caf\xc3\xa9/na\xc3\xafve.txt",                   // café/naïve.txt
+      "\x7f"
+      "del",
+      "caf\xc3\xa9/na\xc3\xafve.txt",  // café/naïve.txt
       "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e/\xe3\x83\x95\xe3\x82\xa1\xe3\x82\xa4\xe3\x83\xab",
-      "emoji-\xf0\x9f\x98\x80.png",                      // U+1F600
-      "combining-e\xcc\x81",                            // e + U+0301
+      "emoji-\xf0\x9f\x98\x80.png",  // U+1F600
+      "combining-e\xcc\x81",         // e + U+0301
       "quote\"back\\slash",
       "tab\tnewline\n",
       std::string(1024, 'k'),
-      "z\xef\xbf\xbd",                                  // U+FFFD
+      "z\xef\xbf\xbd",  // U+FFFD
   };
   const std::vector<int64_t> sizes = {0, 1, -1, kMin, kMax, 5368709120, 1000000000000};
   const std::vector<int64_t> times = {0,
                                       1,
                                       -1,
                                       1700000000123,
-                                      -62135596800000,   // 0001-01-01T00:00:00Z
-                                      253402300799999,   // 9999-12-31T23:59:59.999Z
-                                      951782400000};     // 2000-02-29
+                                      -62135596800000,  // 0001-01-01T00:00:00Z
+                                      253402300799999,  // 9999-12-31T23:59:59.999Z
+                                      951782400000};    // 2000-02-29
   const char* classes[] = {"STANDARD", "GLACIER", "", "INTELLIGENT_TIERING"};
   for (size_t i = 0; i < 40; ++i) {
     Row r(21);
@@ -164,8 +165,8 @@ Sample Empty() { return {"empty", SixColumns()}; }
 
 Sample SingleRow() {
   Sample s{"single_row", SixColumns()};
-  s.rows.push_back({Str("b"), Str("only-key"), Int(42), Int(1700000000000), Str("\"e\""),
-                    Str("STANDARD")});
+  s.rows.push_back(
+      {Str("b"), Str("only-key"), Int(42), Int(1700000000000), Str("\"e\""), Str("STANDARD")});
   s.min_row_groups = 1;
   return s;
 }
@@ -240,20 +241,27 @@ Sample DictionaryOverflow() {
 json CellJson(const Cell& c, ColumnType type) {
   if (!c.present) return nullptr;
   switch (type) {
-    case ColumnType::kString: return c.s;
-    case ColumnType::kBoolean: return c.i != 0;
+    case ColumnType::kString:
+      return c.s;
+    case ColumnType::kBoolean:
+      return c.i != 0;
     case ColumnType::kInt64:
-    case ColumnType::kTimestampMillis: return std::to_string(c.i);  // exact in JSON
+    case ColumnType::kTimestampMillis:
+      return std::to_string(c.i);  // exact in JSON
   }
   return nullptr;
 }
 
 const char* TypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kInt64: return "int64";
-    case ColumnType::kTimestampMillis: return "timestamp_millis";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kBoolean:
+      return "boolean";
+    case ColumnType::kInt64:
+      return "int64";
+    case ColumnType::kTimestampMillis:
+      return "timestamp_millis";
   }
   return "?";
 }
@@ -346,8 +354,8 @@ TEST(ParquetReadersTest, DuckDbAndHyparquetReadEveryValue) {
   }
 
   std::string output;
-  const int rc = RunCommand("node '" STOCKTAKE_PARQUET_CHECK_SCRIPT "' '" + dir.string() + "' 2>&1",
-                            &output);
+  const int rc =
+      RunCommand("node '" STOCKTAKE_PARQUET_CHECK_SCRIPT "' '" + dir.string() + "' 2>&1", &output);
   std::printf("%s", output.c_str());
   EXPECT_EQ(rc, 0) << output;
   // The script prints one OK line per file and reader; make sure it really checked them all.

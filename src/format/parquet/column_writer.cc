@@ -15,10 +15,14 @@ namespace stocktake::format::parquet {
 
 Type PhysicalType(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return Type::kByteArray;
-    case ColumnType::kBoolean: return Type::kBoolean;
-    case ColumnType::kInt64: return Type::kInt64;
-    case ColumnType::kTimestampMillis: return Type::kInt64;
+    case ColumnType::kString:
+      return Type::kByteArray;
+    case ColumnType::kBoolean:
+      return Type::kBoolean;
+    case ColumnType::kInt64:
+      return Type::kInt64;
+    case ColumnType::kTimestampMillis:
+      return Type::kInt64;
   }
   return Type::kByteArray;
 }
@@ -92,10 +96,14 @@ Status ColumnWriter::NullInRequiredColumn() const {
 
 Status ColumnWriter::Write(const Value* values, size_t count) {
   switch (physical_type_) {
-    case Type::kByteArray: return WriteByteArrays(values, count);
-    case Type::kInt64: return WriteInt64s(values, count);
-    case Type::kBoolean: return WriteBooleans(values, count);
-    case Type::kInt32: break;
+    case Type::kByteArray:
+      return WriteByteArrays(values, count);
+    case Type::kInt64:
+      return WriteInt64s(values, count);
+    case Type::kBoolean:
+      return WriteBooleans(values, count);
+    case Type::kInt32:
+      break;
   }
   return Status::Internal("parquet: unsupported physical type");
 }
@@ -108,6 +116,11 @@ Status ColumnWriter::WriteByteArrays(const Value* values, size_t count) {
   while (i < count) {
     std::string_view lo, hi;
     bool any = false;
+    // The previous value and its dictionary index: runs of one value (bucket, sorted data) skip
+    // the hash lookup. Reset per page, as a page flush may drop the dictionary.
+    std::string_view last;
+    uint32_t last_index = 0;
+    bool have_last = false;
     while (i < count) {
       const Value& v = values[i++];
       ++page_values_;
@@ -127,9 +140,14 @@ Status ColumnWriter::WriteByteArrays(const Value* values, size_t count) {
           hi = s;
         }
         if (dictionary_mode_) {
-          indices_.push_back(dictionary_.GetOrInsertBytes(s));
+          if (!have_last || s != last) {
+            last_index = dictionary_.GetOrInsertBytes(s);
+            last = s;
+            have_last = true;
+            NoteDictionarySize();
+          }
+          indices_.push_back(last_index);
           page_plain_bytes_ += 4 + s.size();
-          NoteDictionarySize();
         } else {
           AppendByteArray(s, &values_);
         }
@@ -148,6 +166,9 @@ Status ColumnWriter::WriteInt64s(const Value* values, size_t count) {
     int64_t lo = std::numeric_limits<int64_t>::max();
     int64_t hi = std::numeric_limits<int64_t>::min();
     bool any = false;
+    int64_t last = 0;  // previous value and its index, as in WriteByteArrays
+    uint32_t last_index = 0;
+    bool have_last = false;
     while (i < count) {
       const Value& v = values[i++];
       ++page_values_;
@@ -162,9 +183,14 @@ Status ColumnWriter::WriteInt64s(const Value* values, size_t count) {
         lo = std::min(lo, x);
         hi = std::max(hi, x);
         if (dictionary_mode_) {
-          indices_.push_back(dictionary_.GetOrInsertInt64(x));
+          if (!have_last || x != last) {
+            last_index = dictionary_.GetOrInsertInt64(x);
+            last = x;
+            have_last = true;
+            NoteDictionarySize();
+          }
+          indices_.push_back(last_index);
           page_plain_bytes_ += 8;
-          NoteDictionarySize();
         } else {
           AppendInt64LE(x, &values_);
         }
@@ -258,21 +284,21 @@ void ColumnWriter::FillStatistics(const ValueStats& stats, Statistics* out) cons
 }
 
 Status ColumnWriter::AppendPage(PageHeader* header, std::string_view body, std::string* dest) {
-  RETURN_IF_ERROR(SnappyCompress(body, &compressed_));
+  ASSIGN_OR_RETURN(const std::string_view compressed, SnappyCompress(body, &compressed_));
   constexpr size_t kMaxPageBytes = std::numeric_limits<int32_t>::max();  // i32 page sizes
-  if (body.size() > kMaxPageBytes || compressed_.size() > kMaxPageBytes) {
+  if (body.size() > kMaxPageBytes || compressed.size() > kMaxPageBytes) {
     return Status::InvalidArgument("parquet: page of column '" + name_ + "' exceeds 2 GiB");
   }
   header->uncompressed_page_size = static_cast<int32_t>(body.size());
-  header->compressed_page_size = static_cast<int32_t>(compressed_.size());
+  header->compressed_page_size = static_cast<int32_t>(compressed.size());
   header_.clear();
   SerializePageHeader(*header, &header_);
   dest->append(header_);
-  dest->append(compressed_);
+  dest->append(compressed);
   chunk_uncompressed_bytes_ += static_cast<int64_t>(header_.size() + body.size());
-  chunk_compressed_bytes_ += static_cast<int64_t>(header_.size() + compressed_.size());
+  chunk_compressed_bytes_ += static_cast<int64_t>(header_.size() + compressed.size());
   pages_uncompressed_total_ += body.size();
-  pages_compressed_total_ += compressed_.size();
+  pages_compressed_total_ += compressed.size();
   return Status::OK();
 }
 
@@ -387,7 +413,8 @@ Status ColumnWriter::FinishChunk(int64_t chunk_offset, io::OutputStream* out, Co
   RETURN_IF_ERROR(out->Write(pages_));
 
   // Encodings used anywhere in the chunk: values, dictionary page, definition levels.
-  if (plain_data_pages_ > 0 || dictionary_data_pages_ > 0) meta.encodings.push_back(Encoding::kPlain);
+  if (plain_data_pages_ > 0 || dictionary_data_pages_ > 0)
+    meta.encodings.push_back(Encoding::kPlain);
   if (!required_) meta.encodings.push_back(Encoding::kRle);
   if (dictionary_data_pages_ > 0) meta.encodings.push_back(Encoding::kRleDictionary);
 

@@ -109,9 +109,9 @@ class ColumnWriter {
   const uint64_t page_bytes_;
 
   // Encoding state.
-  bool dictionary_mode_;         // current page appends dictionary indices
-  bool dictionary_gave_up_;      // sticky: later chunks start PLAIN
-  bool dictionary_full_ = false; // fall back to PLAIN after the open page
+  bool dictionary_mode_;          // current page appends dictionary indices
+  bool dictionary_gave_up_;       // sticky: later chunks start PLAIN
+  bool dictionary_full_ = false;  // fall back to PLAIN after the open page
   Dictionary dictionary_;
 
   // Open page.

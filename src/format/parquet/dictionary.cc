@@ -24,7 +24,8 @@ uint64_t MixInt(uint64_t x) {
 
 }  // namespace
 
-Dictionary::Dictionary(Kind kind) : kind_(kind), slots_(kInitialSlots, 0), mask_(kInitialSlots - 1) {}
+Dictionary::Dictionary(Kind kind)
+    : kind_(kind), slots_(kInitialSlots, 0), mask_(kInitialSlots - 1) {}
 
 void Dictionary::Clear() {
   plain_.clear();

@@ -23,7 +23,8 @@ TEST(DictionaryTest, Int64sArePlainLittleEndian) {
   EXPECT_EQ(d.GetOrInsertInt64(1), 0u);
   EXPECT_EQ(d.GetOrInsertInt64(-1), 1u);
   EXPECT_EQ(d.GetOrInsertInt64(1), 0u);
-  EXPECT_EQ(d.plain_encoded(), std::string("\x01\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff", 16));
+  EXPECT_EQ(d.plain_encoded(),
+            std::string("\x01\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff", 16));
 }
 
 TEST(DictionaryTest, GrowsAndClears) {

@@ -44,8 +44,8 @@ void WriteSchemaElement(const SchemaElement& e, ThriftCompactWriter* w) {
       w->EndStruct();
       break;
     case LogicalType::kTimestampMillisUtc:
-      w->StructField(10);  // logicalType
-      w->StructField(8);   // TIMESTAMP: TimestampType
+      w->StructField(10);     // logicalType
+      w->StructField(8);      // TIMESTAMP: TimestampType
       w->BoolField(1, true);  // isAdjustedToUTC
       w->StructField(2);      // unit: TimeUnit
       w->StructField(1);      // MILLIS: MilliSeconds {}

@@ -24,10 +24,10 @@ enum class LogicalType { kNone, kString, kTimestampMillisUtc };
 
 // parquet.thrift `Statistics`. Values are PLAIN-encoded, byte arrays without a length prefix.
 struct Statistics {
-  int64_t null_count = 0;      // 3: null_count (always written, as the spec asks writers to)
-  bool has_min_max = false;    // false when every value is null
-  std::string min_value;       // 6: min_value, ordered by the column's ColumnOrder
-  std::string max_value;       // 5: max_value
+  int64_t null_count = 0;    // 3: null_count (always written, as the spec asks writers to)
+  bool has_min_max = false;  // false when every value is null
+  std::string min_value;     // 6: min_value, ordered by the column's ColumnOrder
+  std::string max_value;     // 5: max_value
   // Also fill the deprecated 1: max / 2: min (signed order). Only right where the type order is
   // the signed order (INT64, BOOLEAN); never for byte arrays.
   bool write_deprecated_min_max = false;
@@ -35,11 +35,11 @@ struct Statistics {
 
 // parquet.thrift `DataPageHeader` (data page v1).
 struct DataPageHeader {
-  int32_t num_values = 0;  // 1: values including nulls
-  Encoding encoding = Encoding::kPlain;                   // 2
-  Encoding definition_level_encoding = Encoding::kRle;    // 3
-  Encoding repetition_level_encoding = Encoding::kRle;    // 4
-  const Statistics* statistics = nullptr;                 // 5: optional, not owned
+  int32_t num_values = 0;                               // 1: values including nulls
+  Encoding encoding = Encoding::kPlain;                 // 2
+  Encoding definition_level_encoding = Encoding::kRle;  // 3
+  Encoding repetition_level_encoding = Encoding::kRle;  // 4
+  const Statistics* statistics = nullptr;               // 5: optional, not owned
 };
 
 // parquet.thrift `DictionaryPageHeader`.
@@ -61,12 +61,12 @@ struct PageHeader {
 // parquet.thrift `SchemaElement`. The root has no type and no repetition; leaves have no
 // num_children.
 struct SchemaElement {
-  std::optional<Type> type;                      // 1
-  std::optional<Repetition> repetition;          // 3: repetition_type
-  std::string name;                              // 4
-  std::optional<int32_t> num_children;           // 5
-  std::optional<ConvertedType> converted_type;   // 6 (kept beside 10 for older readers)
-  LogicalType logical_type = LogicalType::kNone; // 10: logicalType
+  std::optional<Type> type;                       // 1
+  std::optional<Repetition> repetition;           // 3: repetition_type
+  std::string name;                               // 4
+  std::optional<int32_t> num_children;            // 5
+  std::optional<ConvertedType> converted_type;    // 6 (kept beside 10 for older readers)
+  LogicalType logical_type = LogicalType::kNone;  // 10: logicalType
 };
 
 // parquet.thrift `PageEncodingStats`.
@@ -78,17 +78,17 @@ struct PageEncodingStats {
 
 // parquet.thrift `ColumnMetaData`.
 struct ColumnMetaData {
-  Type type = Type::kByteArray;                     // 1
-  std::vector<Encoding> encodings;                  // 2: every encoding used in the chunk
-  std::string path_in_schema;                       // 3: one element: flat schema
+  Type type = Type::kByteArray;                        // 1
+  std::vector<Encoding> encodings;                     // 2: every encoding used in the chunk
+  std::string path_in_schema;                          // 3: one element: flat schema
   CompressionCodec codec = CompressionCodec::kSnappy;  // 4
-  int64_t num_values = 0;                           // 5: including nulls
-  int64_t total_uncompressed_size = 0;              // 6: all pages incl. headers
-  int64_t total_compressed_size = 0;                // 7: all pages incl. headers
-  int64_t data_page_offset = 0;                     // 9: first data page
-  std::optional<int64_t> dictionary_page_offset;    // 11
-  Statistics statistics;                            // 12
-  std::vector<PageEncodingStats> encoding_stats;    // 13
+  int64_t num_values = 0;                              // 5: including nulls
+  int64_t total_uncompressed_size = 0;                 // 6: all pages incl. headers
+  int64_t total_compressed_size = 0;                   // 7: all pages incl. headers
+  int64_t data_page_offset = 0;                        // 9: first data page
+  std::optional<int64_t> dictionary_page_offset;       // 11
+  Statistics statistics;                               // 12
+  std::vector<PageEncodingStats> encoding_stats;       // 13
 };
 
 // parquet.thrift `ColumnChunk`.

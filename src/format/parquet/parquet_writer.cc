@@ -74,8 +74,8 @@ class ParquetWriter final : public ReportWriter {
     RETURN_IF_ERROR(CheckWritable());
     if (batch.num_columns() != columns_.size()) {
       return Fail(Status::InvalidArgument("parquet: batch has " +
-                                          std::to_string(batch.num_columns()) + " columns, schema " +
-                                          std::to_string(columns_.size())));
+                                          std::to_string(batch.num_columns()) +
+                                          " columns, schema " + std::to_string(columns_.size())));
     }
     const size_t rows = batch.num_rows();
     for (size_t c = 0; c < columns_.size(); ++c) {
@@ -166,8 +166,9 @@ class ParquetWriter final : public ReportWriter {
     group.num_rows = rows_in_group_;
     group.file_offset = static_cast<int64_t>(position_);
     const size_t index = metadata_.row_groups.size();
-    group.ordinal =
-        index <= static_cast<size_t>(std::numeric_limits<int16_t>::max()) ? static_cast<int16_t>(index) : -1;
+    group.ordinal = index <= static_cast<size_t>(std::numeric_limits<int16_t>::max())
+                        ? static_cast<int16_t>(index)
+                        : -1;
     group.columns.resize(columns_.size());
     for (size_t c = 0; c < columns_.size(); ++c) {
       ColumnChunk& chunk = group.columns[c];

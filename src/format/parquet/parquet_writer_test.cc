@@ -107,9 +107,14 @@ TEST(ParquetWriterTest, SchemaFollowsTheManifest) {
   const auto& schema = p.footer.at(2).list;
   ASSERT_EQ(schema.size(), 7u);
   // name, physical type, repetition, converted type (-1 none)
-  struct Expect { const char* name; int type; int repetition; int converted; };
-  const Expect expected[] = {{"bucket", 6, 0, 0},  {"key", 6, 0, 0},
-                             {"size", 2, 1, -1},   {"last_modified_date", 2, 1, 9},
+  struct Expect {
+    const char* name;
+    int type;
+    int repetition;
+    int converted;
+  };
+  const Expect expected[] = {{"bucket", 6, 0, 0},        {"key", 6, 0, 0},
+                             {"size", 2, 1, -1},         {"last_modified_date", 2, 1, 9},
                              {"storage_class", 6, 1, 0}, {"is_latest", 0, 1, -1}};
   for (size_t i = 0; i < 6; ++i) {
     const TValue& e = schema[i + 1];
@@ -123,8 +128,8 @@ TEST(ParquetWriterTest, SchemaFollowsTheManifest) {
       EXPECT_EQ(e.at(6).i, expected[i].converted) << expected[i].name;
     }
   }
-  EXPECT_TRUE(schema[2].at(10).has(1));  // STRING
-  EXPECT_EQ(schema[4].at(10).at(8).at(1).i, 1);  // TIMESTAMP isAdjustedToUTC
+  EXPECT_TRUE(schema[2].at(10).has(1));              // STRING
+  EXPECT_EQ(schema[4].at(10).at(8).at(1).i, 1);      // TIMESTAMP isAdjustedToUTC
   EXPECT_TRUE(schema[4].at(10).at(8).at(2).has(1));  // MILLIS
 }
 

@@ -5,14 +5,13 @@
 
 namespace stocktake::format::parquet {
 
-Status SnappyCompress(std::string_view input, std::string* out) {
+Result<std::string_view> SnappyCompress(std::string_view input, std::string* scratch) {
   size_t length = snappy_max_compressed_length(input.size());
-  out->resize(length);
-  if (snappy_compress(input.data(), input.size(), out->data(), &length) != SNAPPY_OK) {
+  if (scratch->size() < length) scratch->resize(length);
+  if (snappy_compress(input.data(), input.size(), scratch->data(), &length) != SNAPPY_OK) {
     return Status::Internal("snappy compression failed");
   }
-  out->resize(length);
-  return Status::OK();
+  return std::string_view(scratch->data(), length);
 }
 
 }  // namespace stocktake::format::parquet

@@ -5,11 +5,13 @@
 #include <string>
 #include <string_view>
 
-#include "common/status.h"
+#include "common/result.h"
 
 namespace stocktake::format::parquet {
 
-// Replaces `*out` with the Snappy-compressed `input`. Reuses `out`'s capacity.
-Status SnappyCompress(std::string_view input, std::string* out);
+// Compresses `input` into `scratch` and returns the compressed bytes (a prefix of `scratch`,
+// valid until its next use). `scratch` only grows, so steady-state calls neither allocate nor
+// clear memory.
+Result<std::string_view> SnappyCompress(std::string_view input, std::string* scratch);
 
 }  // namespace stocktake::format::parquet

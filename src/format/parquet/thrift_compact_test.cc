@@ -48,10 +48,10 @@ TEST(ThriftCompactTest, ShortAndLongFieldHeaders) {
   std::string out;
   ThriftCompactWriter w(&out);
   w.BeginStruct();
-  w.I32Field(1, 1);    // delta 1, type 5: 0x15, zigzag(1) = 2
-  w.I64Field(3, -1);   // delta 2, type 6: 0x26, zigzag(-1) = 1
-  w.I32Field(20, 0);   // delta 17 > 15: long form 0x05, zigzag(20) = 40 = 0x28, value 0
-  w.I16Field(21, 3);   // delta 1, type 4: 0x14, zigzag(3) = 6
+  w.I32Field(1, 1);   // delta 1, type 5: 0x15, zigzag(1) = 2
+  w.I64Field(3, -1);  // delta 2, type 6: 0x26, zigzag(-1) = 1
+  w.I32Field(20, 0);  // delta 17 > 15: long form 0x05, zigzag(20) = 40 = 0x28, value 0
+  w.I16Field(21, 3);  // delta 1, type 4: 0x14, zigzag(3) = 6
   w.EndStruct();
   EXPECT_EQ(Bytes(out),
             (std::vector<uint8_t>{0x15, 0x02, 0x26, 0x01, 0x05, 0x28, 0x00, 0x14, 0x06, 0x00}));
@@ -89,7 +89,7 @@ TEST(ThriftCompactTest, ListHeaders) {
   w.ListField(1, CompactType::kI32, 3);  // 0x19, short list header 0x35
   w.I32Element(0);
   w.I32Element(-1);
-  w.I32Element(64);  // zigzag 128 = 0x80 0x01
+  w.I32Element(64);                          // zigzag 128 = 0x80 0x01
   w.ListField(2, CompactType::kStruct, 15);  // 0x19, long header 0xfc then size 15
   for (int i = 0; i < 15; ++i) {
     w.BeginStruct();
@@ -112,8 +112,8 @@ TEST(ParquetMetadataTest, DictionaryPageHeaderBytes) {
   std::string out;
   SerializePageHeader(h, &out);
   // 1: type=2, 2: 10, 3: 12, 7 (delta 4): {1: 3, 2: PLAIN, 3: false}.
-  EXPECT_EQ(Bytes(out), (std::vector<uint8_t>{0x15, 0x04, 0x15, 0x14, 0x15, 0x18, 0x4c, 0x15,
-                                              0x06, 0x15, 0x00, 0x12, 0x00, 0x00}));
+  EXPECT_EQ(Bytes(out), (std::vector<uint8_t>{0x15, 0x04, 0x15, 0x14, 0x15, 0x18, 0x4c, 0x15, 0x06,
+                                              0x15, 0x00, 0x12, 0x00, 0x00}));
 }
 
 TEST(ParquetMetadataTest, DataPageHeaderWithStatistics) {
@@ -187,13 +187,13 @@ TEST(ParquetMetadataTest, FileMetaDataRoundTrip) {
   const testing::TValue& k = v.at(2).list[1];
   EXPECT_EQ(k.at(1).i, 6);
   EXPECT_EQ(k.at(3).i, 0);
-  EXPECT_EQ(k.at(6).i, 0);                // UTF8
+  EXPECT_EQ(k.at(6).i, 0);                     // UTF8
   EXPECT_TRUE(k.at(10).at(1).fields.empty());  // LogicalType.STRING
   const testing::TValue& t = v.at(2).list[2];
-  EXPECT_EQ(t.at(6).i, 9);                   // TIMESTAMP_MILLIS
+  EXPECT_EQ(t.at(6).i, 9);                     // TIMESTAMP_MILLIS
   const testing::TValue& tt = t.at(10).at(8);  // LogicalType.TIMESTAMP
-  EXPECT_EQ(tt.at(1).i, 1);                  // isAdjustedToUTC
-  EXPECT_TRUE(tt.at(2).has(1));              // unit MILLIS
+  EXPECT_EQ(tt.at(1).i, 1);                    // isAdjustedToUTC
+  EXPECT_TRUE(tt.at(2).has(1));                // unit MILLIS
   EXPECT_EQ(v.at(3).i, 0);
   EXPECT_TRUE(v.at(4).list.empty());
   EXPECT_EQ(v.at(6).bin, "stocktake version 0.1.0");

@@ -59,10 +59,14 @@ class CompactReader {
     TValue v;
     v.type = type;
     switch (type) {
-      case CompactType::kI8: v.i = static_cast<int8_t>(Byte()); break;
+      case CompactType::kI8:
+        v.i = static_cast<int8_t>(Byte());
+        break;
       case CompactType::kI16:
       case CompactType::kI32:
-      case CompactType::kI64: v.i = UnZigZag(Varint()); break;
+      case CompactType::kI64:
+        v.i = UnZigZag(Varint());
+        break;
       case CompactType::kBinary: {
         uint64_t n = Varint();
         if (pos_ + n > data_.size()) throw std::runtime_error("binary past end");
@@ -88,8 +92,10 @@ class CompactReader {
         }
         break;
       }
-      case CompactType::kStruct: return ReadStruct();
-      default: throw std::runtime_error("unsupported compact type");
+      case CompactType::kStruct:
+        return ReadStruct();
+      default:
+        throw std::runtime_error("unsupported compact type");
     }
     return v;
   }
@@ -106,7 +112,9 @@ class CompactReader {
     }
     throw std::runtime_error("varint too long");
   }
-  static int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+  static int64_t UnZigZag(uint64_t v) {
+    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+  }
 
   std::string_view data_;
   size_t pos_ = 0;

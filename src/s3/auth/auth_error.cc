@@ -38,10 +38,18 @@ int HttpStatus(AuthErrorCode code) { return kErrors[static_cast<size_t>(code)].h
 Status AuthError::ToStatus() const {
   StatusCode status_code = StatusCode::kPermissionDenied;
   switch (HttpStatus(code)) {
-    case 400: status_code = StatusCode::kInvalidArgument; break;
-    case 403: status_code = StatusCode::kPermissionDenied; break;
-    case 501: status_code = StatusCode::kFailedPrecondition; break;
-    default: status_code = StatusCode::kInternal; break;
+    case 400:
+      status_code = StatusCode::kInvalidArgument;
+      break;
+    case 403:
+      status_code = StatusCode::kPermissionDenied;
+      break;
+    case 501:
+      status_code = StatusCode::kFailedPrecondition;
+      break;
+    default:
+      status_code = StatusCode::kInternal;
+      break;
   }
   std::string text(S3ErrorCode(code));
   text += ": ";

@@ -16,24 +16,24 @@ namespace stocktake::s3::auth {
 // One value per S3 error code this module can produce. HTTP status and code string in comments
 // (AWS S3 API reference, "Error responses" - List of error codes).
 enum class AuthErrorCode {
-  kAccessDenied,                        // 403 AccessDenied (expired/not-yet-valid presigned URL,
-                                        //     unsigned x-amz-* headers, anonymous, no date)
-  kAuthorizationHeaderMalformed,        // 400 AuthorizationHeaderMalformed
-  kAuthorizationQueryParametersError,   // 400 AuthorizationQueryParametersError
-  kIncompleteBody,                      // 400 IncompleteBody (aws-chunked body ended early or
-                                        //     decoded length differs from the declared one)
-  kInvalidAccessKeyId,                  // 403 InvalidAccessKeyId
-  kInvalidArgument,                     // 400 InvalidArgument (bad x-amz-content-sha256 value,
-                                        //     unsupported Authorization type, two auth methods)
-  kInvalidRequest,                      // 400 InvalidRequest (missing x-amz-content-sha256,
-                                        //     SigV2, malformed aws-chunked framing)
-  kInvalidToken,                        // 400 InvalidToken (session tokens are not supported)
-  kInvalidUri,                          // 400 InvalidURI (bad percent-escape in path or query)
-  kInternalError,                       // 500 InternalError (secret lookup failed)
-  kNotImplemented,                      // 501 NotImplemented (SigV4a / event-stream payloads)
-  kRequestTimeTooSkewed,                // 403 RequestTimeTooSkewed
-  kSignatureDoesNotMatch,               // 403 SignatureDoesNotMatch (request or chunk/trailer)
-  kXAmzContentSha256Mismatch,           // 400 XAmzContentSHA256Mismatch
+  kAccessDenied,                       // 403 AccessDenied (expired/not-yet-valid presigned URL,
+                                       //     unsigned x-amz-* headers, anonymous, no date)
+  kAuthorizationHeaderMalformed,       // 400 AuthorizationHeaderMalformed
+  kAuthorizationQueryParametersError,  // 400 AuthorizationQueryParametersError
+  kIncompleteBody,                     // 400 IncompleteBody (aws-chunked body ended early or
+                                       //     decoded length differs from the declared one)
+  kInvalidAccessKeyId,                 // 403 InvalidAccessKeyId
+  kInvalidArgument,                    // 400 InvalidArgument (bad x-amz-content-sha256 value,
+                                       //     unsupported Authorization type, two auth methods)
+  kInvalidRequest,                     // 400 InvalidRequest (missing x-amz-content-sha256,
+                                       //     SigV2, malformed aws-chunked framing)
+  kInvalidToken,                       // 400 InvalidToken (session tokens are not supported)
+  kInvalidUri,                         // 400 InvalidURI (bad percent-escape in path or query)
+  kInternalError,                      // 500 InternalError (secret lookup failed)
+  kNotImplemented,                     // 501 NotImplemented (SigV4a / event-stream payloads)
+  kRequestTimeTooSkewed,               // 403 RequestTimeTooSkewed
+  kSignatureDoesNotMatch,              // 403 SignatureDoesNotMatch (request or chunk/trailer)
+  kXAmzContentSha256Mismatch,          // 400 XAmzContentSHA256Mismatch
 };
 
 // "SignatureDoesNotMatch", ... exactly as S3 spells it in <Code>.
@@ -54,7 +54,7 @@ struct AuthError {
 template <typename T>
 class [[nodiscard]] AuthOr {
  public:
-  AuthOr(T value) : value_(std::move(value)) {}        // NOLINT: implicit by design
+  AuthOr(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   AuthOr(AuthError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return value_.has_value(); }

@@ -260,8 +260,8 @@ Status ChunkedDecoder::OnChunkLine(std::string_view line) {
     size_t semi = line.find(';');
     std::string_view extension =
         semi == std::string_view::npos ? std::string_view() : line.substr(semi + 1);
-    if (semi == std::string_view::npos || extension.substr(0, kChunkSignaturePrefix.size()) !=
-                                              kChunkSignaturePrefix) {
+    if (semi == std::string_view::npos ||
+        extension.substr(0, kChunkSignaturePrefix.size()) != kChunkSignaturePrefix) {
       return Fail(AuthErrorCode::kInvalidRequest,
                   "aws-chunked framing error: chunk header without chunk-signature.");
     }
@@ -275,9 +275,8 @@ Status ChunkedDecoder::OnChunkLine(std::string_view line) {
   }
   std::optional<uint64_t> size = ParseHexSize(size_text);
   if (!size) {
-    return Fail(AuthErrorCode::kInvalidRequest,
-                "aws-chunked framing error: invalid chunk size '" +
-                    std::string(size_text.substr(0, 32)) + "'.");
+    return Fail(AuthErrorCode::kInvalidRequest, "aws-chunked framing error: invalid chunk size '" +
+                                                    std::string(size_text.substr(0, 32)) + "'.");
   }
   if (*size > options_.max_chunk_bytes) {
     return Fail(AuthErrorCode::kInvalidRequest, "aws-chunked chunk size is too large.");
@@ -298,9 +297,9 @@ Status ChunkedDecoder::OnChunkLine(std::string_view line) {
   // The final, empty chunk: its signature covers no data.
   final_chunk_ = true;
   if (signed_chunks()) {
-    std::string expected =
-        SignatureHex(options_.signing_key, ChunkStringToSign(options_.amz_date, options_.scope,
-                                                             previous_signature_, kEmptySha256Hex));
+    std::string expected = SignatureHex(
+        options_.signing_key,
+        ChunkStringToSign(options_.amz_date, options_.scope, previous_signature_, kEmptySha256Hex));
     if (!ConstantTimeEquals(expected, chunk_signature_)) {
       return Fail(AuthErrorCode::kSignatureDoesNotMatch, std::string(kChunkSignatureMismatch));
     }
@@ -389,7 +388,9 @@ Status ChunkedDecoder::VerifyTrailerSignature(std::string_view signature) {
   for (const auto& t : trailers_) sorted.push_back(&t);
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
   std::string canonical;
-  for (const auto* t : sorted) canonical.append(t->first).append(":").append(t->second).append("\n");
+  for (const auto* t : sorted) {
+    canonical.append(t->first).append(":").append(t->second).append("\n");
+  }
   std::string expected = SignatureHex(
       options_.signing_key, TrailerStringToSign(options_.amz_date, options_.scope,
                                                 previous_signature_, HexLower(Sha256(canonical))));

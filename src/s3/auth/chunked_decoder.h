@@ -129,8 +129,8 @@ class ChunkedDecoder {
   std::string line_;
   uint64_t chunk_remaining_ = 0;
   bool final_chunk_ = false;
-  std::string chunk_signature_;     // signature announced for the chunk being read
-  std::string previous_signature_;  // signature of the previous chunk (seed first)
+  std::string chunk_signature_;       // signature announced for the chunk being read
+  std::string previous_signature_;    // signature of the previous chunk (seed first)
   std::optional<Digest> chunk_hash_;  // signed modes: SHA-256 of the current chunk
   uint64_t decoded_bytes_ = 0;
   uint64_t chunk_count_ = 0;

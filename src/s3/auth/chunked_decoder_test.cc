@@ -98,7 +98,9 @@ Decoded Decode(ChunkedDecoder::Options options, std::string_view body,
   return out;
 }
 
-AuthErrorCode CodeOf(const Decoded& d) { return d.error ? d.error->code : AuthErrorCode::kInternalError; }
+AuthErrorCode CodeOf(const Decoded& d) {
+  return d.error ? d.error->code : AuthErrorCode::kInternalError;
+}
 
 bool Ok(const Decoded& d) { return d.feed_status.ok() && d.finish_status.ok(); }
 
@@ -108,7 +110,8 @@ TEST(ChunkedDecoderAws, StreamingExampleWholeAndByteByByte) {
   const std::string expected(66560, 'a');
   for (const std::vector<size_t>& slices :
        std::vector<std::vector<size_t>>{{0}, {1}, {2}, {3, 7, 64, 1000, 65535}, {65536}}) {
-    Decoded d = Decode(SignedOptions(PayloadMode::kStreamingSigned, kAwsStreamingSeed), body, slices);
+    Decoded d =
+        Decode(SignedOptions(PayloadMode::kStreamingSigned, kAwsStreamingSeed), body, slices);
     ASSERT_TRUE(Ok(d)) << d.feed_status.ToString() << " / " << d.finish_status.ToString();
     EXPECT_EQ(d.payload, expected);
     EXPECT_TRUE(d.trailers.empty());
@@ -121,7 +124,8 @@ TEST(ChunkedDecoderAws, StreamingExampleRandomSlices) {
   for (int round = 0; round < 20; ++round) {
     std::vector<size_t> slices;
     for (int i = 0; i < 50; ++i) slices.push_back(1 + rng() % 300);
-    Decoded d = Decode(SignedOptions(PayloadMode::kStreamingSigned, kAwsStreamingSeed), body, slices);
+    Decoded d =
+        Decode(SignedOptions(PayloadMode::kStreamingSigned, kAwsStreamingSeed), body, slices);
     ASSERT_TRUE(Ok(d)) << "round " << round << ": " << d.feed_status.ToString();
     ASSERT_EQ(d.payload.size(), 66560u);
   }
@@ -152,8 +156,8 @@ TEST(ChunkedDecoderAws, StreamingExampleRejectsTampering) {
   body = AwsStreamingBody();
   const size_t second = body.find("400;chunk-signature");
   const size_t last = body.find("0;chunk-signature=b6c6");
-  std::string swapped = body.substr(second, last - second) + body.substr(0, second) +
-                        body.substr(last);
+  std::string swapped =
+      body.substr(second, last - second) + body.substr(0, second) + body.substr(last);
   EXPECT_EQ(CodeOf(Decode(options(), swapped)), AuthErrorCode::kSignatureDoesNotMatch);
 }
 
@@ -235,16 +239,16 @@ TEST(ChunkedDecoderAws, TrailerExampleRejectsTampering) {
   EXPECT_EQ(CodeOf(Decode(options(), body)), AuthErrorCode::kInvalidRequest);
 }
 
-// --- Bodies built here ----------------------------------------------------------------------------
+// --- Bodies built here
+// ----------------------------------------------------------------------------
 
 // Signs `chunks` (the last one should be empty) the way a client does, for signed modes.
 std::string SignedBody(const ChunkedDecoder::Options& o, const std::vector<std::string>& chunks,
                        std::string* last_signature = nullptr) {
   std::string body, previous = o.seed_signature;
   for (const std::string& chunk : chunks) {
-    std::string sig =
-        SignatureHex(o.signing_key, ChunkStringToSign(o.amz_date, o.scope, previous,
-                                                      HexLower(Sha256(chunk))));
+    std::string sig = SignatureHex(
+        o.signing_key, ChunkStringToSign(o.amz_date, o.scope, previous, HexLower(Sha256(chunk))));
     std::string size_hex;
     for (size_t n = chunk.size(); n > 0 || size_hex.empty(); n >>= 4) {
       size_hex.insert(size_hex.begin(), "0123456789abcdef"[n & 15]);
@@ -290,8 +294,9 @@ TEST(ChunkedDecoder, SignedTrailerWithSeveralTrailers) {
   // Sent in non-sorted order; the signature covers them sorted by name.
   const std::string canonical =
       "x-amz-checksum-crc32:" + crc + "\nx-amz-checksum-sha256:" + sha + "\n";
-  const std::string trailer_sig = SignatureHex(
-      o.signing_key, TrailerStringToSign(o.amz_date, o.scope, previous, HexLower(Sha256(canonical))));
+  const std::string trailer_sig =
+      SignatureHex(o.signing_key,
+                   TrailerStringToSign(o.amz_date, o.scope, previous, HexLower(Sha256(canonical))));
   body += "x-amz-checksum-sha256:" + sha + "\r\nX-Amz-Checksum-CRC32: " + crc +
           " \r\nx-amz-trailer-signature:" + trailer_sig + "\r\n\r\n";
   ChunkedDecoder decoder(o);
@@ -323,8 +328,8 @@ TEST(ChunkedDecoder, UnsignedTrailerFraming) {
     EXPECT_EQ(d.trailers[0].second, crc);
   }
   // Missing final empty line: tolerated once the declared trailers are all in.
-  EXPECT_TRUE(Ok(Decode(UnsignedTrailerOptions({"x-amz-checksum-crc32"}),
-                        body.substr(0, body.size() - 2))));
+  EXPECT_TRUE(Ok(
+      Decode(UnsignedTrailerOptions({"x-amz-checksum-crc32"}), body.substr(0, body.size() - 2))));
   // No trailers at all, none declared.
   Decoded empty = Decode(UnsignedTrailerOptions(), "0\r\n\r\n");
   EXPECT_TRUE(Ok(empty));
@@ -358,8 +363,8 @@ TEST(ChunkedDecoder, FramingErrors) {
     for (size_t slice : {size_t{0}, size_t{1}}) {
       Decoded d = Decode(UnsignedTrailerOptions(), c.body, {slice});
       EXPECT_FALSE(d.feed_status.ok()) << c.name;
-      EXPECT_EQ(CodeOf(d), AuthErrorCode::kInvalidRequest) << c.name << ": "
-                                                            << d.feed_status.ToString();
+      EXPECT_EQ(CodeOf(d), AuthErrorCode::kInvalidRequest)
+          << c.name << ": " << d.feed_status.ToString();
     }
   }
   // Signed mode: a header without chunk-signature, or with a short one.
@@ -367,8 +372,9 @@ TEST(ChunkedDecoder, FramingErrors) {
   EXPECT_EQ(CodeOf(Decode(o, "5\r\nhello\r\n")), AuthErrorCode::kInvalidRequest);
   EXPECT_EQ(CodeOf(Decode(o, "5;chunk-signature=abc\r\nhello\r\n")),
             AuthErrorCode::kInvalidRequest);
-  EXPECT_EQ(CodeOf(Decode(o, "5;chunk-signatur=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade"
-                             "35a65485a288648\r\nhello\r\n")),
+  EXPECT_EQ(CodeOf(Decode(o,
+                          "5;chunk-signatur=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade"
+                          "35a65485a288648\r\nhello\r\n")),
             AuthErrorCode::kInvalidRequest);
   // Chunk larger than the configured maximum.
   auto capped = UnsignedTrailerOptions();
@@ -397,7 +403,8 @@ TEST(ChunkedDecoder, OversizedLinesAreRejectedWithoutBuffering) {
 
   // A trailer section that keeps growing.
   std::string body = "0\r\n";
-  for (int i = 0; i < 40; ++i) body += "x-amz-meta-" + std::to_string(i) + ":" + std::string(600, 'v') + "\r\n";
+  for (int i = 0; i < 40; ++i)
+    body += "x-amz-meta-" + std::to_string(i) + ":" + std::string(600, 'v') + "\r\n";
   Decoded d = Decode(UnsignedTrailerOptions(), body);
   EXPECT_EQ(CodeOf(d), AuthErrorCode::kInvalidRequest);
 }

@@ -21,7 +21,8 @@ constexpr std::string_view kQueryParamsRequiredMessage =
     "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
     "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.";
 constexpr std::string_view kHeaderMalformedPrefix = "The authorization header is malformed; ";
-constexpr std::string_view kCredentialParsePrefix = "Error parsing the X-Amz-Credential parameter; ";
+constexpr std::string_view kCredentialParsePrefix =
+    "Error parsing the X-Amz-Credential parameter; ";
 
 AuthError Error(AuthErrorCode code, std::string message) { return {code, std::move(message)}; }
 
@@ -289,8 +290,8 @@ AuthResult MakeResult(AuthKind kind, const CredentialScope& c, std::string_view 
 }
 
 AuthOr<AuthResult> VerifyHeader(const RequestView& request, std::string_view authorization,
-                                const SecretLookup& lookup, int64_t now_ms,
-                                std::string_view region, SigningKeyCache* cache) {
+                                const SecretLookup& lookup, int64_t now_ms, std::string_view region,
+                                SigningKeyCache* cache) {
   AUTH_ASSIGN_OR_RETURN(AuthorizationHeader auth, ParseAuthorizationHeader(authorization));
   const CredentialScope& c = auth.credential;
   if (!region.empty() && c.region != region) {
@@ -345,7 +346,11 @@ AuthOr<AuthResult> VerifyHeader(const RequestView& request, std::string_view aut
   }
 
   AUTH_ASSIGN_OR_RETURN(std::string secret, LookupSecret(lookup, c.access_key_id));
-  SigningInput in{&c, amz_date, auth.signed_headers, &auth.signed_header_names, *content_sha256,
+  SigningInput in{&c,
+                  amz_date,
+                  auth.signed_headers,
+                  &auth.signed_header_names,
+                  *content_sha256,
                   /*presigned=*/false};
   AUTH_ASSIGN_OR_RETURN(auto expected, ExpectedSignature(request, in, secret, cache));
   if (!ConstantTimeEquals(expected.first, auth.signature)) {
@@ -409,7 +414,11 @@ AuthOr<AuthResult> VerifyPresigned(const RequestView& request, const SecretLooku
   }
 
   AUTH_ASSIGN_OR_RETURN(std::string secret, LookupSecret(lookup, c.access_key_id));
-  SigningInput in{&c, q.amz_date, q.signed_headers, &q.signed_header_names, hashed_payload,
+  SigningInput in{&c,
+                  q.amz_date,
+                  q.signed_headers,
+                  &q.signed_header_names,
+                  hashed_payload,
                   /*presigned=*/true};
   AUTH_ASSIGN_OR_RETURN(auto expected, ExpectedSignature(request, in, secret, cache));
   if (!ConstantTimeEquals(expected.first, q.signature)) {
@@ -428,7 +437,8 @@ AuthOr<AuthResult> VerifyPresigned(const RequestView& request, const SecretLooku
 
 }  // namespace
 
-std::optional<std::string_view> FindHeader(const RequestView& request, std::string_view lower_name) {
+std::optional<std::string_view> FindHeader(const RequestView& request,
+                                           std::string_view lower_name) {
   for (const auto& [name, value] : request.headers) {
     if (name == lower_name) return std::string_view(value);
   }
@@ -514,9 +524,9 @@ AuthOr<AuthorizationHeader> ParseAuthorizationHeader(std::string_view value) {
   }
   std::optional<std::string> sig = NormalizeSignature(*signature);
   if (!sig) {
-    return Error(AuthErrorCode::kAuthorizationHeaderMalformed,
-                 std::string(kHeaderMalformedPrefix) +
-                     "Signature must be 64 hexadecimal characters.");
+    return Error(
+        AuthErrorCode::kAuthorizationHeaderMalformed,
+        std::string(kHeaderMalformedPrefix) + "Signature must be 64 hexadecimal characters.");
   }
   out.signature = std::move(*sig);
   return out;
@@ -638,9 +648,9 @@ AuthOr<std::string> CanonicalHeaders(const RequestView& request,
       }
     }
     if (!found) {
-      return Error(AuthErrorCode::kSignatureDoesNotMatch,
-                   std::string(kSignatureMismatchMessage) + " (signed header '" + name +
-                       "' is missing from the request)");
+      return Error(AuthErrorCode::kSignatureDoesNotMatch, std::string(kSignatureMismatchMessage) +
+                                                              " (signed header '" + name +
+                                                              "' is missing from the request)");
     }
     out.push_back('\n');
   }
@@ -708,9 +718,9 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string SigningKeyCache::Get(std::string_view access_key_id,
-                                 std::string_view secret_access_key, std::string_view date,
-                                 std::string_view region, std::string_view service) {
+std::string SigningKeyCache::Get(std::string_view access_key_id, std::string_view secret_access_key,
+                                 std::string_view date, std::string_view region,
+                                 std::string_view service) {
   std::string cache_key;
   cache_key.append(access_key_id).push_back('\n');
   cache_key.append(date).push_back('\n');

@@ -77,9 +77,9 @@ struct CredentialScope {
 // Parsed Authorization header (AWS4-HMAC-SHA256 only).
 struct AuthorizationHeader {
   CredentialScope credential;
-  std::string signed_headers;                // as sent, e.g. "host;range;x-amz-date"
+  std::string signed_headers;                    // as sent, e.g. "host;range;x-amz-date"
   std::vector<std::string> signed_header_names;  // the same, split and lower-cased
-  std::string signature;                     // 64 lower-case hex digits
+  std::string signature;                         // 64 lower-case hex digits
 };
 
 // Accepts the three components in any order, with optional spaces around ',' and '=' and after
@@ -187,27 +187,27 @@ AuthKind DetectAuthKind(const RequestView& request);
 
 // How the body is to be checked, from x-amz-content-sha256 (or X-Amz-Content-Sha256 presigned).
 enum class PayloadMode {
-  kSignedPayload,              // hex SHA-256 given: the caller hashes the body and compares
-                               // (CheckPayloadSha256) -> XAmzContentSHA256Mismatch
-  kUnsignedPayload,            // "UNSIGNED-PAYLOAD" (always so for presigned URLs by default)
-  kStreamingSigned,            // "STREAMING-AWS4-HMAC-SHA256-PAYLOAD": aws-chunked, chunk sigs
-  kStreamingUnsignedTrailer,   // "STREAMING-UNSIGNED-PAYLOAD-TRAILER": aws-chunked + trailers
-  kStreamingSignedTrailer,     // "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER": both
+  kSignedPayload,             // hex SHA-256 given: the caller hashes the body and compares
+                              // (CheckPayloadSha256) -> XAmzContentSHA256Mismatch
+  kUnsignedPayload,           // "UNSIGNED-PAYLOAD" (always so for presigned URLs by default)
+  kStreamingSigned,           // "STREAMING-AWS4-HMAC-SHA256-PAYLOAD": aws-chunked, chunk sigs
+  kStreamingUnsignedTrailer,  // "STREAMING-UNSIGNED-PAYLOAD-TRAILER": aws-chunked + trailers
+  kStreamingSignedTrailer,    // "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER": both
 };
 bool IsStreaming(PayloadMode mode);
 
 struct AuthResult {
   AuthKind kind = AuthKind::kHeader;  // kHeader or kPresigned
   std::string access_key_id;
-  std::string signing_key;     // 32 raw bytes: chunk and trailer signatures use it
-  std::string seed_signature;  // the request signature (hex): previous signature of chunk 1
-  std::string amz_date;        // "20130524T000000Z" as used in the string to sign
-  std::string scope;           // "20130524/us-east-1/s3/aws4_request"
-  std::string scope_date;      // "20130524"
-  std::string region;          // from the credential scope
-  std::string service;         // "s3"
-  int64_t request_time_ms = 0;     // parsed amz_date
-  int64_t expires_at_ms = 0;       // presigned: request time + X-Amz-Expires; 0 otherwise
+  std::string signing_key;      // 32 raw bytes: chunk and trailer signatures use it
+  std::string seed_signature;   // the request signature (hex): previous signature of chunk 1
+  std::string amz_date;         // "20130524T000000Z" as used in the string to sign
+  std::string scope;            // "20130524/us-east-1/s3/aws4_request"
+  std::string scope_date;       // "20130524"
+  std::string region;           // from the credential scope
+  std::string service;          // "s3"
+  int64_t request_time_ms = 0;  // parsed amz_date
+  int64_t expires_at_ms = 0;    // presigned: request time + X-Amz-Expires; 0 otherwise
   PayloadMode payload_mode = PayloadMode::kUnsignedPayload;
   std::string payload_sha256_hex;  // kSignedPayload: expected body hash, lower-case hex
   std::vector<std::string> signed_headers;

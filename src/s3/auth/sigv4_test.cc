@@ -57,12 +57,12 @@ void RemoveHeader(RequestView* r, std::string_view name) {
   std::erase_if(r->headers, [&](const auto& h) { return h.first == name; });
 }
 
-#define EXPECT_AUTH_ERROR(expr, expected_code)                                            \
-  do {                                                                                    \
-    auto _r = (expr);                                                                     \
-    ASSERT_FALSE(_r.ok());                                                                \
-    EXPECT_EQ(_r.error().code, expected_code)                                             \
-        << S3ErrorCode(_r.error().code) << ": " << _r.error().message;                   \
+#define EXPECT_AUTH_ERROR(expr, expected_code)                         \
+  do {                                                                 \
+    auto _r = (expr);                                                  \
+    ASSERT_FALSE(_r.ok());                                             \
+    EXPECT_EQ(_r.error().code, expected_code)                          \
+        << S3ErrorCode(_r.error().code) << ": " << _r.error().message; \
   } while (0)
 
 // --- "GET Object" ---------------------------------------------------------------------------
@@ -91,19 +91,20 @@ TEST(SigV4AwsExamples, GetObjectStepByStep) {
   auto query = CanonicalQueryString(r.raw_query, false);
   auto headers = CanonicalHeaders(r, header->signed_header_names);
   ASSERT_TRUE(uri.ok() && query.ok() && headers.ok());
-  const std::string canonical = CanonicalRequest("GET", *uri, *query, *headers,
-                                                 header->signed_headers, kEmptySha256Hex);
-  EXPECT_EQ(canonical,
-            "GET\n"
-            "/test.txt\n"
-            "\n"
-            "host:examplebucket.s3.amazonaws.com\n"
-            "range:bytes=0-9\n"
-            "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-            "x-amz-date:20130524T000000Z\n"
-            "\n"
-            "host;range;x-amz-content-sha256;x-amz-date\n"
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const std::string canonical =
+      CanonicalRequest("GET", *uri, *query, *headers, header->signed_headers, kEmptySha256Hex);
+  EXPECT_EQ(
+      canonical,
+      "GET\n"
+      "/test.txt\n"
+      "\n"
+      "host:examplebucket.s3.amazonaws.com\n"
+      "range:bytes=0-9\n"
+      "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+      "x-amz-date:20130524T000000Z\n"
+      "\n"
+      "host;range;x-amz-content-sha256;x-amz-date\n"
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   const std::string sts =
       StringToSign("20130524T000000Z", "20130524/us-east-1/s3/aws4_request", canonical);
   EXPECT_EQ(sts,
@@ -169,18 +170,19 @@ TEST(SigV4AwsExamples, PutObjectCanonicalRequest) {
   const std::string canonical =
       CanonicalRequest("PUT", *uri, "", *headers, header->signed_headers,
                        "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
-  EXPECT_EQ(canonical,
-            "PUT\n"
-            "/test%24file.text\n"
-            "\n"
-            "date:Fri, 24 May 2013 00:00:00 GMT\n"
-            "host:examplebucket.s3.amazonaws.com\n"
-            "x-amz-content-sha256:44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072\n"
-            "x-amz-date:20130524T000000Z\n"
-            "x-amz-storage-class:REDUCED_REDUNDANCY\n"
-            "\n"
-            "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class\n"
-            "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
+  EXPECT_EQ(
+      canonical,
+      "PUT\n"
+      "/test%24file.text\n"
+      "\n"
+      "date:Fri, 24 May 2013 00:00:00 GMT\n"
+      "host:examplebucket.s3.amazonaws.com\n"
+      "x-amz-content-sha256:44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072\n"
+      "x-amz-date:20130524T000000Z\n"
+      "x-amz-storage-class:REDUCED_REDUNDANCY\n"
+      "\n"
+      "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class\n"
+      "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
   EXPECT_EQ(StringToSign("20130524T000000Z", "20130524/us-east-1/s3/aws4_request", canonical),
             "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
             "9e0e90d9c76de8fa5b200d8c849cd5b8dc7a3be3951ddb7f6a76b4158342019d");
@@ -221,12 +223,11 @@ TEST(SigV4AwsExamples, GetBucketLifecycle) {
   auto query = CanonicalQueryString(r.raw_query, false);
   ASSERT_TRUE(query.ok());
   EXPECT_EQ(*query, "lifecycle=");
-  auto headers = CanonicalHeaders(r, std::vector<std::string>{"host", "x-amz-content-sha256",
-                                                              "x-amz-date"});
+  auto headers =
+      CanonicalHeaders(r, std::vector<std::string>{"host", "x-amz-content-sha256", "x-amz-date"});
   ASSERT_TRUE(headers.ok());
-  const std::string canonical = CanonicalRequest("GET", "/", *query, *headers,
-                                                 "host;x-amz-content-sha256;x-amz-date",
-                                                 kEmptySha256Hex);
+  const std::string canonical = CanonicalRequest(
+      "GET", "/", *query, *headers, "host;x-amz-content-sha256;x-amz-date", kEmptySha256Hex);
   EXPECT_EQ(HexLower(Sha256(canonical)),
             "9766c798316ff2757b517bc739a67f6213b4ab36dd5da2f94eaebf79c77395ca");
   auto result = Verify(r, ExampleLookup(), kExampleTimeMs, kRegion);
@@ -241,13 +242,13 @@ TEST(SigV4AwsExamples, ListObjects) {
     auto canonical_query = CanonicalQueryString(r.raw_query, false);
     ASSERT_TRUE(canonical_query.ok());
     EXPECT_EQ(*canonical_query, "max-keys=2&prefix=J");
-    auto headers = CanonicalHeaders(
-        r, std::vector<std::string>{"host", "x-amz-content-sha256", "x-amz-date"});
+    auto headers =
+        CanonicalHeaders(r, std::vector<std::string>{"host", "x-amz-content-sha256", "x-amz-date"});
     ASSERT_TRUE(headers.ok());
-    EXPECT_EQ(HexLower(Sha256(CanonicalRequest("GET", "/", *canonical_query, *headers,
-                                               "host;x-amz-content-sha256;x-amz-date",
-                                               kEmptySha256Hex))),
-              "df57d21db20da04d7fa30298dd4488ba3a2b47ca3a489c74750e0f1e7df1b9b7");
+    EXPECT_EQ(
+        HexLower(Sha256(CanonicalRequest("GET", "/", *canonical_query, *headers,
+                                         "host;x-amz-content-sha256;x-amz-date", kEmptySha256Hex))),
+        "df57d21db20da04d7fa30298dd4488ba3a2b47ca3a489c74750e0f1e7df1b9b7");
     auto result = Verify(r, ExampleLookup(), kExampleTimeMs, kRegion);
     ASSERT_TRUE(result.ok()) << query << ": " << result.error().message;
   }
@@ -279,15 +280,16 @@ TEST(SigV4AwsExamples, PresignedGetStepByStep) {
             "X-Amz-Algorithm=AWS4-HMAC-SHA256"
             "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
             "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host");
-  const std::string canonical = CanonicalRequest(
-      "GET", "/test.txt", *query, "host:examplebucket.s3.amazonaws.com\n", "host", "UNSIGNED-PAYLOAD");
+  const std::string canonical =
+      CanonicalRequest("GET", "/test.txt", *query, "host:examplebucket.s3.amazonaws.com\n", "host",
+                       "UNSIGNED-PAYLOAD");
   EXPECT_EQ(HexLower(Sha256(canonical)),
             "3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04");
 }
 
 TEST(SigV4AwsExamples, PresignedGetVerifiesWithinItsWindow) {
-  for (int64_t now : {kExampleTimeMs - 14 * kMinuteMs, kExampleTimeMs,
-                      kExampleTimeMs + 86400 * 1000}) {
+  for (int64_t now :
+       {kExampleTimeMs - 14 * kMinuteMs, kExampleTimeMs, kExampleTimeMs + 86400 * 1000}) {
     auto result = Verify(PresignedExample(), ExampleLookup(), now, kRegion);
     ASSERT_TRUE(result.ok()) << now << ": " << result.error().message;
     EXPECT_EQ(result->kind, AuthKind::kPresigned);
@@ -296,14 +298,14 @@ TEST(SigV4AwsExamples, PresignedGetVerifiesWithinItsWindow) {
     EXPECT_EQ(result->seed_signature,
               "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
   }
-  auto expired = Verify(PresignedExample(), ExampleLookup(), kExampleTimeMs + 86401 * 1000,
-                        kRegion);
+  auto expired =
+      Verify(PresignedExample(), ExampleLookup(), kExampleTimeMs + 86401 * 1000, kRegion);
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.error().s3_code(), "AccessDenied");
   EXPECT_EQ(expired.error().message, "Request has expired");
   EXPECT_EQ(expired.error().http_status(), 403);
-  auto early = Verify(PresignedExample(), ExampleLookup(), kExampleTimeMs - 16 * kMinuteMs,
-                      kRegion);
+  auto early =
+      Verify(PresignedExample(), ExampleLookup(), kExampleTimeMs - 16 * kMinuteMs, kRegion);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code, AuthErrorCode::kAccessDenied);
   EXPECT_EQ(early.error().message, "Request is not valid yet");
@@ -325,7 +327,8 @@ TEST(SigV4AwsExamples, PresignedGetRejectsTampering) {
                     AuthErrorCode::kSignatureDoesNotMatch);
 }
 
-// --- Streaming seed requests ----------------------------------------------------------------------
+// --- Streaming seed requests
+// ----------------------------------------------------------------------
 
 TEST(SigV4AwsExamples, StreamingSeedSignature) {
   RequestView r = MakeRequest(
@@ -357,8 +360,9 @@ TEST(SigV4AwsExamples, StreamingSeedSignature) {
   EXPECT_EQ(result->seed_signature,
             "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9");
   // The first chunk's string to sign and signature, from the same page.
-  const std::string chunk_sts = ChunkStringToSign(
-      result->amz_date, result->scope, result->seed_signature, HexLower(Sha256(std::string(65536, 'a'))));
+  const std::string chunk_sts =
+      ChunkStringToSign(result->amz_date, result->scope, result->seed_signature,
+                        HexLower(Sha256(std::string(65536, 'a'))));
   EXPECT_EQ(chunk_sts,
             "AWS4-HMAC-SHA256-PAYLOAD\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
             "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9\n"
@@ -441,7 +445,8 @@ TEST(SigV4Steps, ConstantTimeEquals) {
   EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
 }
 
-// --- Canonicalisation details ----------------------------------------------------------------------
+// --- Canonicalisation details
+// ----------------------------------------------------------------------
 
 TEST(SigV4Steps, CanonicalUri) {
   auto uri = [](std::string_view p) {
@@ -500,14 +505,16 @@ TEST(SigV4Steps, CanonicalHeaders) {
                     AuthErrorCode::kSignatureDoesNotMatch);
 }
 
-// --- Authorization header parsing --------------------------------------------------------------------
+// --- Authorization header parsing
+// --------------------------------------------------------------------
 
 TEST(SigV4Parse, AuthorizationHeaderToleratesSpacingAndOrder) {
   const char* kVariants[] = {
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
       "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
       "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41",
-      "AWS4-HMAC-SHA256   Signature = F0E8BDB87C964420E857BD35B5D6ED310BD44F0170ABA48DD91039C6036BDB41"
+      "AWS4-HMAC-SHA256   Signature = "
+      "F0E8BDB87C964420E857BD35B5D6ED310BD44F0170ABA48DD91039C6036BDB41"
       " ,Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
       "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date  ",
   };
@@ -551,8 +558,7 @@ TEST(SigV4Parse, AuthorizationHeaderErrors) {
        AuthErrorCode::kAuthorizationHeaderMalformed},
       {"AWS4-HMAC-SHA256 Credential=/20130524/us-east-1/s3/aws4_request," + kSigned + "," + kSig,
        AuthErrorCode::kAuthorizationHeaderMalformed},
-      {"AWS4-HMAC-SHA256 Credential=AKID/2013052/us-east-1/s3/aws4_request," + kSigned + "," +
-           kSig,
+      {"AWS4-HMAC-SHA256 Credential=AKID/2013052/us-east-1/s3/aws4_request," + kSigned + "," + kSig,
        AuthErrorCode::kAuthorizationHeaderMalformed},
       {"AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s4/aws4_request," + kSigned + "," +
            kSig,
@@ -580,12 +586,13 @@ TEST(SigV4Parse, AuthorizationHeaderErrors) {
             "belongs to \"s3\".");
 }
 
-// --- Verify: error mapping ------------------------------------------------------------------------------
+// --- Verify: error mapping
+// ------------------------------------------------------------------------------
 
 TEST(SigV4Verify, SignatureAndKeyErrors) {
-  EXPECT_AUTH_ERROR(Verify(GetObjectExample(), ExampleLookup("wrong-secret"), kExampleTimeMs,
-                           kRegion),
-                    AuthErrorCode::kSignatureDoesNotMatch);
+  EXPECT_AUTH_ERROR(
+      Verify(GetObjectExample(), ExampleLookup("wrong-secret"), kExampleTimeMs, kRegion),
+      AuthErrorCode::kSignatureDoesNotMatch);
   RequestView tampered = GetObjectExample();
   SetHeader(&tampered, "range", "bytes=0-99");
   EXPECT_AUTH_ERROR(Verify(tampered, ExampleLookup(), kExampleTimeMs, kRegion),
@@ -694,18 +701,19 @@ TEST(SigV4Verify, DateHandling) {
                                   {{"host", kHost},
                                    {"date", "Fri, 24 May 2013 00:00:00 GMT"},
                                    {"x-amz-content-sha256", std::string(kEmptySha256Hex)}});
-  const std::string canonical = CanonicalRequest(
-      "GET", "/test.txt", "",
-      std::string("date:Fri, 24 May 2013 00:00:00 GMT\nhost:") + kHost +
-          "\nx-amz-content-sha256:" + std::string(kEmptySha256Hex) + "\n",
-      "date;host;x-amz-content-sha256", kEmptySha256Hex);
-  const std::string sig =
-      SignatureHex(DeriveSigningKey(kSecret, "20130524", kRegion, "s3"),
-                   StringToSign("20130524T000000Z", "20130524/us-east-1/s3/aws4_request", canonical));
+  const std::string canonical =
+      CanonicalRequest("GET", "/test.txt", "",
+                       std::string("date:Fri, 24 May 2013 00:00:00 GMT\nhost:") + kHost +
+                           "\nx-amz-content-sha256:" + std::string(kEmptySha256Hex) + "\n",
+                       "date;host;x-amz-content-sha256", kEmptySha256Hex);
+  const std::string sig = SignatureHex(
+      DeriveSigningKey(kSecret, "20130524", kRegion, "s3"),
+      StringToSign("20130524T000000Z", "20130524/us-east-1/s3/aws4_request", canonical));
   dated.headers.emplace_back(
       "authorization",
       "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
-      "SignedHeaders=date;host;x-amz-content-sha256, Signature=" + sig);
+      "SignedHeaders=date;host;x-amz-content-sha256, Signature=" +
+          sig);
   auto ok = Verify(dated, ExampleLookup(), kExampleTimeMs, kRegion);
   ASSERT_TRUE(ok.ok()) << ok.error().message;
   EXPECT_EQ(ok->amz_date, "20130524T000000Z");
@@ -753,7 +761,8 @@ TEST(SigV4Verify, AuthKinds) {
                     AuthErrorCode::kInvalidRequest);
 }
 
-// --- Presigned query parsing ----------------------------------------------------------------------
+// --- Presigned query parsing
+// ----------------------------------------------------------------------
 
 std::string PresignQueryWith(std::string_view name, std::string_view value) {
   std::string out;

@@ -24,6 +24,8 @@ using OpHandler = OpResult (*)(OpContext&);
 
 // Service.
 OpResult ListBuckets(OpContext& ctx);
+// Stocktake extension `GET /?whoami`: the caller's account (as `aws sts get-caller-identity`).
+OpResult WhoAmI(OpContext& ctx);
 // Buckets.
 OpResult CreateBucket(OpContext& ctx);
 OpResult HeadBucket(OpContext& ctx);

@@ -186,7 +186,8 @@ class ConcatReader final : public BlobReader {
 
 }  // namespace
 
-// ---- PendingBlobs ----------------------------------------------------------------------------------
+// ---- PendingBlobs
+// ----------------------------------------------------------------------------------
 
 void PendingBlobs::Add(const std::string& blob_id) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -203,7 +204,8 @@ size_t PendingBlobs::size() const {
   return ids_.size();
 }
 
-// ---- BlobFiles -------------------------------------------------------------------------------------
+// ---- BlobFiles
+// -------------------------------------------------------------------------------------
 
 BlobFiles::BlobFiles(std::string data_dir)
     : data_dir_(std::move(data_dir)),
@@ -315,8 +317,7 @@ Result<std::unique_ptr<BlobWriter>> BlobFiles::NewWriter(PendingBlobs* pending) 
       std::make_unique<FileBlobWriter>(this, pending, std::move(id), std::move(out)));
 }
 
-Result<std::unique_ptr<BlobReader>> BlobFiles::OpenReader(std::string_view blob_id,
-                                                          uint64_t offset,
+Result<std::unique_ptr<BlobReader>> BlobFiles::OpenReader(std::string_view blob_id, uint64_t offset,
                                                           uint64_t length) const {
   if (!IsValidBlobId(blob_id)) return Status::InvalidArgument("bad blob id");
   std::string path = BlobPath(blob_id);

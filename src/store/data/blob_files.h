@@ -24,7 +24,8 @@
 
 namespace stocktake::store::data {
 
-// ---- On-disk constants: DO NOT CHANGE --------------------------------------------------------------
+// ---- On-disk constants: DO NOT CHANGE
+// --------------------------------------------------------------
 inline constexpr std::string_view kTmpDir = "tmp";
 inline constexpr std::string_view kBlobsDir = "blobs";
 inline constexpr size_t kBlobIdChars = 32;

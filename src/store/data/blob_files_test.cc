@@ -112,12 +112,12 @@ TEST_F(BlobFilesTest, RangeReads) {
 
 TEST_F(BlobFilesTest, ConcatReaderSpansSegments) {
   std::string a = "AAAAAAAAAA", b = "BBBBB", c = "CCCCCCCCCCCCCCC";
-  std::vector<Segment> segments = {{WriteBlob(a), a.size()}, {"", 0}, {WriteBlob(b), b.size()},
-                                   {WriteBlob(c), c.size()}};
+  std::vector<Segment> segments = {
+      {WriteBlob(a), a.size()}, {"", 0}, {WriteBlob(b), b.size()}, {WriteBlob(c), c.size()}};
   std::string whole = a + b + c;
   for (uint64_t offset = 0; offset <= whole.size() + 1; ++offset) {
-    for (uint64_t length : {uint64_t{0}, uint64_t{1}, uint64_t{4}, uint64_t{11}, uint64_t{29},
-                            UINT64_MAX}) {
+    for (uint64_t length :
+         {uint64_t{0}, uint64_t{1}, uint64_t{4}, uint64_t{11}, uint64_t{29}, UINT64_MAX}) {
       auto reader = NewConcatReader(files_.get(), segments, offset, length);
       std::string expected = offset >= whole.size() ? "" : whole.substr(offset, length);
       EXPECT_EQ(ReadAll(reader.get(), 3), expected) << offset << "+" << length;

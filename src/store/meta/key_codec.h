@@ -19,22 +19,22 @@ namespace stocktake::store::meta {
 
 // One-byte prefix of each key family ("table").
 enum class Table : char {
-  kMeta = 'M',           // M <name>                               -> store metadata
-  kAccount = 'A',        // A <account_id>                         -> Account record
-  kAccessKey = 'K',      // K <access_key_id>                      -> AccessKey record
-  kBucket = 'B',         // B <bucket name>                        -> Bucket record
-  kObject = 'O',         // O <esc bucket> <esc key> <~seq BE64>   -> ObjectVersion record
-  kBlobRef = 'b',        // b <blob_id>                            -> owner row key
-  kUpload = 'U',         // U <esc bucket> <esc key> <upload_id>   -> MultipartUpload record
-  kUploadIndex = 'u',    // u <upload_id>                          -> U row key
-  kPart = 'P',           // P <esc upload_id> <part_number BE32>   -> Part record
+  kMeta = 'M',             // M <name>                               -> store metadata
+  kAccount = 'A',          // A <account_id>                         -> Account record
+  kAccessKey = 'K',        // K <access_key_id>                      -> AccessKey record
+  kBucket = 'B',           // B <bucket name>                        -> Bucket record
+  kObject = 'O',           // O <esc bucket> <esc key> <~seq BE64>   -> ObjectVersion record
+  kBlobRef = 'b',          // b <blob_id>                            -> owner row key
+  kUpload = 'U',           // U <esc bucket> <esc key> <upload_id>   -> MultipartUpload record
+  kUploadIndex = 'u',      // u <upload_id>                          -> U row key
+  kPart = 'P',             // P <esc upload_id> <part_number BE32>   -> Part record
   kInventoryConfig = 'I',  // I <esc bucket> <config id>           -> document, verbatim
-  kInventoryRun = 'R',   // R <esc bucket> <esc config id> <run_id> -> run record, verbatim
+  kInventoryRun = 'R',     // R <esc bucket> <esc config id> <run_id> -> run record, verbatim
 };
 
 inline constexpr char kEscapeByte = '\x00';
-inline constexpr char kEscapedZero = '\xff';   // 0x00 inside a string -> 0x00 0xFF
-inline constexpr char kTerminator = '\x01';    // end of an escaped string -> 0x00 0x01
+inline constexpr char kEscapedZero = '\xff';  // 0x00 inside a string -> 0x00 0xFF
+inline constexpr char kTerminator = '\x01';   // end of an escaped string -> 0x00 0x01
 inline constexpr size_t kSequenceBytes = 8;
 
 // Names of rows in the kMeta family.
@@ -50,7 +50,8 @@ inline constexpr size_t kVersionSeqChars = 16;
 inline constexpr size_t kVersionRandomChars = 16;
 inline constexpr size_t kVersionIdChars = kVersionSeqChars + kVersionRandomChars;
 
-// ---- Primitives ----------------------------------------------------------------------------------
+// ---- Primitives
+// ----------------------------------------------------------------------------------
 
 // Appends the escaped form of s followed by the terminator.
 void AppendEscaped(std::string* out, std::string_view s);
@@ -69,7 +70,8 @@ void AppendBigEndian32(std::string* out, uint32_t v);
 // none (prefix is empty or all 0xFF), meaning "no upper bound".
 std::string PrefixSuccessor(std::string_view prefix);
 
-// ---- Object versions -----------------------------------------------------------------------------
+// ---- Object versions
+// -----------------------------------------------------------------------------
 
 // O <esc bucket>: every version of every object in the bucket.
 std::string ObjectBucketPrefix(std::string_view bucket);
@@ -92,7 +94,8 @@ bool ParseObjectRowKey(std::string_view row, ParsedObjectKey* out);
 // Parses only the part after a known bucket prefix (the scan fast path): user key and sequence.
 bool ParseObjectRowSuffix(std::string_view suffix, std::string* key, uint64_t* seq);
 
-// ---- Version ids ---------------------------------------------------------------------------------
+// ---- Version ids
+// ---------------------------------------------------------------------------------
 
 // A fresh version id for sequence `seq` (random part from the CSPRNG).
 std::string MakeVersionId(uint64_t seq);
@@ -107,7 +110,8 @@ struct VersionIdParts {
 };
 std::optional<VersionIdParts> ParseVersionId(std::string_view version_id);
 
-// ---- Other families ------------------------------------------------------------------------------
+// ---- Other families
+// ------------------------------------------------------------------------------
 
 std::string MetaKey(std::string_view name);
 std::string AccountKey(std::string_view account_id);

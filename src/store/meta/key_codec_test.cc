@@ -19,11 +19,12 @@ int Compare(std::string_view a, std::string_view b) { return Sign(a.compare(b));
 // Keys chosen to stress the escaping: NUL and 0x01 (the escape and terminator bytes), 0xFF (the
 // escaped-zero marker), and proper-prefix relationships among all of them.
 std::vector<std::string> TrickyKeys() {
-  return {""s,        "\x00"s,       "\x00\x00"s,  "\x00\x01"s, "\x00\xff"s, "\x01"s,
-          "\x01\x00"s, "\xff"s,       "\xff\x00"s,  "\xff\xff"s, "a"s,        "a\x00"s,
-          "a\x00\x00"s, "a\x00\x01"s, "a\x00\x02"s, "a\x00\xff"s, "a\x01"s,   "a\xff"s,
-          "ab"s,      "ab\x00"s,     "abc"s,       "b"s,        "photos/"s,  "photos/2024/a.jpg"s,
-          "photos0"s, "photos/\x00x"s};
+  return {
+      ""s,          "\x00"s,        "\x00\x00"s,  "\x00\x01"s,  "\x00\xff"s, "\x01"s,
+      "\x01\x00"s,  "\xff"s,        "\xff\x00"s,  "\xff\xff"s,  "a"s,        "a\x00"s,
+      "a\x00\x00"s, "a\x00\x01"s,   "a\x00\x02"s, "a\x00\xff"s, "a\x01"s,    "a\xff"s,
+      "ab"s,        "ab\x00"s,      "abc"s,       "b"s,         "photos/"s,  "photos/2024/a.jpg"s,
+      "photos0"s,   "photos/\x00x"s};
 }
 
 TEST(KeyCodecTest, EscapedStringsPreserveOrder) {
@@ -49,9 +50,8 @@ TEST(KeyCodecTest, RowKeysOrderByKeyThenNewestFirst) {
           std::string ra = ObjectRowKey("bkt", a, sa);
           std::string rb = ObjectRowKey("bkt", b, sb);
           int expected = a != b ? Compare(a, b) : Sign(sa < sb) - Sign(sa > sb);
-          ASSERT_EQ(expected, Compare(ra, rb))
-              << testing::PrintToString(a) << "@" << sa << " vs " << testing::PrintToString(b)
-              << "@" << sb;
+          ASSERT_EQ(expected, Compare(ra, rb)) << testing::PrintToString(a) << "@" << sa << " vs "
+                                               << testing::PrintToString(b) << "@" << sb;
         }
       }
     }
@@ -138,7 +138,7 @@ TEST(KeyCodecTest, MalformedRowKeysAreRejected) {
   std::string row = ObjectRowKey("b", "k", 9);
   EXPECT_FALSE(ParseObjectRowKey(row.substr(0, row.size() - 1), &parsed));  // short sequence
   EXPECT_FALSE(ParseObjectRowKey(row + "x", &parsed));                      // trailing bytes
-  EXPECT_FALSE(ParseObjectRowKey("Ob\x00\x05k"s, &parsed));                  // bad escape
+  EXPECT_FALSE(ParseObjectRowKey("Ob\x00\x05k"s, &parsed));                 // bad escape
   EXPECT_FALSE(ParseObjectRowKey("Obucket-without-terminator", &parsed));
 }
 
@@ -182,8 +182,8 @@ TEST(KeyCodecTest, MalformedVersionIdsAreRejected) {
 
 TEST(KeyCodecTest, OtherFamiliesRoundTripAndStayApart) {
   std::string bucket, key, upload_id;
-  ASSERT_TRUE(ParseUploadRowKey(UploadRowKey("bkt", "a\x00z"s, "UPLOAD1"), &bucket, &key,
-                                &upload_id));
+  ASSERT_TRUE(
+      ParseUploadRowKey(UploadRowKey("bkt", "a\x00z"s, "UPLOAD1"), &bucket, &key, &upload_id));
   EXPECT_EQ(bucket, "bkt");
   EXPECT_EQ(key, "a\x00z"s);
   EXPECT_EQ(upload_id, "UPLOAD1");
@@ -198,10 +198,17 @@ TEST(KeyCodecTest, OtherFamiliesRoundTripAndStayApart) {
   EXPECT_LT(InventoryRunKey("bkt", "c", "2024-01-01"), InventoryRunKey("bkt", "c", "2024-01-02"));
 
   // Family prefixes are distinct single bytes.
-  std::set<char> prefixes = {MetaKey("x")[0],      AccountKey("x")[0],     AccessKeyKey("x")[0],
-                             BucketKey("x")[0],    ObjectBucketPrefix("x")[0], BlobRefKey("x")[0],
-                             UploadBucketPrefix("x")[0], UploadIndexKey("x")[0], PartPrefix("x")[0],
-                             InventoryConfigPrefix("x")[0], InventoryRunBucketPrefix("x")[0]};
+  std::set<char> prefixes = {MetaKey("x")[0],
+                             AccountKey("x")[0],
+                             AccessKeyKey("x")[0],
+                             BucketKey("x")[0],
+                             ObjectBucketPrefix("x")[0],
+                             BlobRefKey("x")[0],
+                             UploadBucketPrefix("x")[0],
+                             UploadIndexKey("x")[0],
+                             PartPrefix("x")[0],
+                             InventoryConfigPrefix("x")[0],
+                             InventoryRunBucketPrefix("x")[0]};
   EXPECT_EQ(prefixes.size(), 11u);
 }
 

@@ -94,21 +94,22 @@ rocksdb::Options MakeOptions(const MetaDbOptions& o) {
 
 }  // namespace
 
-// ---- WriteBatch ------------------------------------------------------------------------------------
+// ---- WriteBatch
+// ------------------------------------------------------------------------------------
 
 WriteBatch::WriteBatch() : rep_(std::make_unique<rocksdb::WriteBatch>()) {}
 WriteBatch::~WriteBatch() = default;
 
 void WriteBatch::Put(std::string_view key, std::string_view value) {
   if (!status_.ok()) return;
-  status_ = Guard("batch put", [&] { return FromRocks(rep_->Put(ToSlice(key), ToSlice(value)),
-                                                      "batch put"); });
+  status_ = Guard("batch put",
+                  [&] { return FromRocks(rep_->Put(ToSlice(key), ToSlice(value)), "batch put"); });
 }
 
 void WriteBatch::Delete(std::string_view key) {
   if (!status_.ok()) return;
-  status_ = Guard("batch delete", [&] { return FromRocks(rep_->Delete(ToSlice(key)),
-                                                         "batch delete"); });
+  status_ =
+      Guard("batch delete", [&] { return FromRocks(rep_->Delete(ToSlice(key)), "batch delete"); });
 }
 
 void WriteBatch::Clear() {
@@ -119,18 +120,20 @@ void WriteBatch::Clear() {
 size_t WriteBatch::count() const { return static_cast<size_t>(rep_->Count()); }
 size_t WriteBatch::byte_size() const { return rep_->GetDataSize(); }
 
-// ---- Snapshot ---------------------------------------------------------------------------------------
+// ---- Snapshot
+// ---------------------------------------------------------------------------------------
 
 Snapshot::Snapshot(std::unique_ptr<rocksdb::ManagedSnapshot> rep) : rep_(std::move(rep)) {}
 Snapshot::~Snapshot() = default;
 
-// ---- Iterator ---------------------------------------------------------------------------------------
+// ---- Iterator
+// ---------------------------------------------------------------------------------------
 
 struct Iterator::Rep {
-  std::string upper_bound;      // the bytes the bound slice points at
-  rocksdb::Slice bound_slice;   // referenced by ReadOptions: must outlive `it`
+  std::string upper_bound;     // the bytes the bound slice points at
+  rocksdb::Slice bound_slice;  // referenced by ReadOptions: must outlive `it`
   std::unique_ptr<rocksdb::Iterator> it;
-  Status error;                 // an exception caught while moving
+  Status error;  // an exception caught while moving
 };
 
 Iterator::Iterator(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -161,7 +164,8 @@ Status Iterator::status() const {
   return FromRocks(rep_->it->status(), "iterator");
 }
 
-// ---- MetaDb -----------------------------------------------------------------------------------------
+// ---- MetaDb
+// -----------------------------------------------------------------------------------------
 
 MetaDb::MetaDb(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
 

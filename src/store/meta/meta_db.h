@@ -97,8 +97,7 @@ class Iterator {
 
 class MetaDb {
  public:
-  static Result<std::unique_ptr<MetaDb>> Open(const std::string& dir,
-                                              const MetaDbOptions& options);
+  static Result<std::unique_ptr<MetaDb>> Open(const std::string& dir, const MetaDbOptions& options);
   ~MetaDb();
   MetaDb(const MetaDb&) = delete;
   MetaDb& operator=(const MetaDb&) = delete;

@@ -5,7 +5,8 @@
 namespace stocktake::store::meta {
 namespace {
 
-// ---- Field numbers: DO NOT CHANGE OR REUSE (stored on disk; docs/formats.md) ---------------------
+// ---- Field numbers: DO NOT CHANGE OR REUSE (stored on disk; docs/formats.md)
+// ---------------------
 
 enum ObjectField : uint32_t {
   kObjVersionRandom = 1,
@@ -35,10 +36,10 @@ enum ObjectField : uint32_t {
   kObjLockRetainUntil = 25,  // zigzag ms
   kObjLegalHold = 26,
   kObjAcl = 27,
-  kObjBlobIdHex = 28,      // 16 raw bytes: a blob id of 32 lower-case hex digits
-  kObjBlobIdText = 29,     // any other blob id
-  kObjPartBlobHex = 30,    // repeated, in part order with kObjPartBlobText
-  kObjPartBlobText = 31,   // repeated ("" = empty part)
+  kObjBlobIdHex = 28,     // 16 raw bytes: a blob id of 32 lower-case hex digits
+  kObjBlobIdText = 29,    // any other blob id
+  kObjPartBlobHex = 30,   // repeated, in part order with kObjPartBlobText
+  kObjPartBlobText = 31,  // repeated ("" = empty part)
 };
 
 enum BucketField : uint32_t {
@@ -69,7 +70,8 @@ enum PartField : uint32_t {
 constexpr std::string_view kDefaultStorageClass = "STANDARD";
 constexpr char kHex[] = "0123456789abcdef";
 
-// ---- Writing --------------------------------------------------------------------------------------
+// ---- Writing
+// --------------------------------------------------------------------------------------
 
 class FieldWriter {
  public:
@@ -124,7 +126,8 @@ class FieldWriter {
   std::string* out_;
 };
 
-// ---- Reading --------------------------------------------------------------------------------------
+// ---- Reading
+// --------------------------------------------------------------------------------------
 
 struct Field {
   uint32_t number = 0;
@@ -261,7 +264,8 @@ bool GetLengthPrefixed(std::string_view* in, std::string_view* s) {
   return true;
 }
 
-// ---- Object records -------------------------------------------------------------------------------
+// ---- Object records
+// -------------------------------------------------------------------------------
 
 void EncodeObjectRecord(const ObjectVersion& v, std::string* out) {
   out->clear();
@@ -278,9 +282,10 @@ void EncodeObjectRecord(const ObjectVersion& v, std::string* out) {
     auto parts = ParseVersionId(v.version_id);
     // Precondition (see header); storing an unparseable id verbatim keeps the data rather than
     // losing it, and reads return it unchanged because the sequence prefix is reapplied.
-    w.Bytes(kObjVersionRandom, parts ? parts->random_part
-                                     : std::string_view(v.version_id).substr(
-                                           std::min(v.version_id.size(), kVersionSeqChars)));
+    w.Bytes(kObjVersionRandom, parts
+                                   ? parts->random_part
+                                   : std::string_view(v.version_id)
+                                         .substr(std::min(v.version_id.size(), kVersionSeqChars)));
   }
   w.VarintIfNonZero(kObjSize, v.size);
   w.SignedIfNonZero(kObjLastModified, v.last_modified_ms);
@@ -365,24 +370,42 @@ bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* ou
         out->version_id.clear();
         AppendVersionId(&out->version_id, seq, f.bytes);
         return true;
-      case kObjSize: return ReadUnsigned(f, &out->size);
-      case kObjLastModified: return ReadSigned(f, &out->last_modified_ms);
-      case kObjEtagMd5: return ReadHex(f, &out->etag);
-      case kObjEtagText: return ReadString(f, &out->etag);
-      case kObjStorageClass: return ReadString(f, &out->storage_class);
-      case kObjPartCount: return ReadUnsigned(f, &out->part_count);
-      case kObjOwner: return ReadString(f, &out->owner_account_id);
-      case kObjContentType: return ReadString(f, &out->content_type);
-      case kObjContentEncoding: return ReadString(f, &out->content_encoding);
-      case kObjContentDisposition: return ReadString(f, &out->content_disposition);
-      case kObjContentLanguage: return ReadString(f, &out->content_language);
-      case kObjCacheControl: return ReadString(f, &out->cache_control);
-      case kObjExpires: return ReadString(f, &out->expires);
-      case kObjUserMetadata: return ReadPair(f, &out->user_metadata);
-      case kObjTag: return ReadPair(f, &out->tags);
-      case kObjChecksumAlgorithm: return ReadString(f, &out->checksum_algorithm);
-      case kObjChecksumValue: return ReadString(f, &out->checksum_value);
-      case kObjChecksumType: return ReadString(f, &out->checksum_type);
+      case kObjSize:
+        return ReadUnsigned(f, &out->size);
+      case kObjLastModified:
+        return ReadSigned(f, &out->last_modified_ms);
+      case kObjEtagMd5:
+        return ReadHex(f, &out->etag);
+      case kObjEtagText:
+        return ReadString(f, &out->etag);
+      case kObjStorageClass:
+        return ReadString(f, &out->storage_class);
+      case kObjPartCount:
+        return ReadUnsigned(f, &out->part_count);
+      case kObjOwner:
+        return ReadString(f, &out->owner_account_id);
+      case kObjContentType:
+        return ReadString(f, &out->content_type);
+      case kObjContentEncoding:
+        return ReadString(f, &out->content_encoding);
+      case kObjContentDisposition:
+        return ReadString(f, &out->content_disposition);
+      case kObjContentLanguage:
+        return ReadString(f, &out->content_language);
+      case kObjCacheControl:
+        return ReadString(f, &out->cache_control);
+      case kObjExpires:
+        return ReadString(f, &out->expires);
+      case kObjUserMetadata:
+        return ReadPair(f, &out->user_metadata);
+      case kObjTag:
+        return ReadPair(f, &out->tags);
+      case kObjChecksumAlgorithm:
+        return ReadString(f, &out->checksum_algorithm);
+      case kObjChecksumValue:
+        return ReadString(f, &out->checksum_value);
+      case kObjChecksumType:
+        return ReadString(f, &out->checksum_type);
       case kObjPartSizes: {
         if (f.wire != kWireBytes) return false;
         std::string_view packed = f.bytes;
@@ -393,27 +416,38 @@ bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* ou
         }
         return true;
       }
-      case kObjEncryption: return ReadString(f, &out->encryption);
-      case kObjKmsKeyId: return ReadString(f, &out->kms_key_id);
-      case kObjReplicationStatus: return ReadString(f, &out->replication_status);
-      case kObjLockMode: return ReadString(f, &out->object_lock_mode);
-      case kObjLockRetainUntil: return ReadSigned(f, &out->object_lock_retain_until_ms);
-      case kObjLegalHold: return ReadString(f, &out->object_lock_legal_hold);
-      case kObjAcl: return ReadString(f, &out->acl);
-      case kObjBlobIdHex: return ReadHex(f, &out->blob_id);
-      case kObjBlobIdText: return ReadString(f, &out->blob_id);
+      case kObjEncryption:
+        return ReadString(f, &out->encryption);
+      case kObjKmsKeyId:
+        return ReadString(f, &out->kms_key_id);
+      case kObjReplicationStatus:
+        return ReadString(f, &out->replication_status);
+      case kObjLockMode:
+        return ReadString(f, &out->object_lock_mode);
+      case kObjLockRetainUntil:
+        return ReadSigned(f, &out->object_lock_retain_until_ms);
+      case kObjLegalHold:
+        return ReadString(f, &out->object_lock_legal_hold);
+      case kObjAcl:
+        return ReadString(f, &out->acl);
+      case kObjBlobIdHex:
+        return ReadHex(f, &out->blob_id);
+      case kObjBlobIdText:
+        return ReadString(f, &out->blob_id);
       case kObjPartBlobHex:
         out->part_blob_ids.emplace_back();
         return ReadHex(f, &out->part_blob_ids.back());
       case kObjPartBlobText:
         out->part_blob_ids.emplace_back();
         return ReadString(f, &out->part_blob_ids.back());
-      default: return true;  // a field of a newer writer: skipped
+      default:
+        return true;  // a field of a newer writer: skipped
     }
   });
 }
 
-// ---- Buckets --------------------------------------------------------------------------------------
+// ---- Buckets
+// --------------------------------------------------------------------------------------
 
 void EncodeBucketRecord(const Bucket& b, std::string* out) {
   out->clear();
@@ -434,22 +468,29 @@ bool DecodeBucketRecord(std::string_view record, Bucket* out) {
   out->name = std::move(name);
   return ForEachField(record, [&](const Field& f) -> bool {
     switch (f.number) {
-      case kBktOwner: return ReadString(f, &out->owner_account_id);
-      case kBktRegion: return ReadString(f, &out->region);
-      case kBktCreated: return ReadSigned(f, &out->created_ms);
+      case kBktOwner:
+        return ReadString(f, &out->owner_account_id);
+      case kBktRegion:
+        return ReadString(f, &out->region);
+      case kBktCreated:
+        return ReadSigned(f, &out->created_ms);
       case kBktVersioning: {
         if (f.wire != kWireVarint || f.varint > 2) return false;
         out->versioning = static_cast<Versioning>(f.varint);
         return true;
       }
-      case kBktObjectLock: return ReadBool(f, &out->object_lock_enabled);
-      case kBktAttribute: return ReadPair(f, &out->attributes);
-      default: return true;
+      case kBktObjectLock:
+        return ReadBool(f, &out->object_lock_enabled);
+      case kBktAttribute:
+        return ReadPair(f, &out->attributes);
+      default:
+        return true;
     }
   });
 }
 
-// ---- Accounts and access keys ---------------------------------------------------------------------
+// ---- Accounts and access keys
+// ---------------------------------------------------------------------
 
 void EncodeAccountRecord(const Account& a, std::string* out) {
   out->clear();
@@ -465,9 +506,12 @@ bool DecodeAccountRecord(std::string_view record, Account* out) {
   out->name.clear();
   return ForEachField(record, [&](const Field& f) -> bool {
     switch (f.number) {
-      case kAcctCanonicalId: return ReadString(f, &out->canonical_id);
-      case kAcctName: return ReadString(f, &out->name);
-      default: return true;
+      case kAcctCanonicalId:
+        return ReadString(f, &out->canonical_id);
+      case kAcctName:
+        return ReadString(f, &out->name);
+      default:
+        return true;
     }
   });
 }
@@ -489,15 +533,20 @@ bool DecodeAccessKeyRecord(std::string_view record, AccessKey* out, std::string*
   sealed_secret->clear();
   return ForEachField(record, [&](const Field& f) -> bool {
     switch (f.number) {
-      case kAkAccountId: return ReadString(f, &out->account_id);
-      case kAkEnabled: return ReadBool(f, &out->enabled);
-      case kAkSealedSecret: return ReadString(f, sealed_secret);
-      default: return true;
+      case kAkAccountId:
+        return ReadString(f, &out->account_id);
+      case kAkEnabled:
+        return ReadBool(f, &out->enabled);
+      case kAkSealedSecret:
+        return ReadString(f, sealed_secret);
+      default:
+        return true;
     }
   });
 }
 
-// ---- Multipart ------------------------------------------------------------------------------------
+// ---- Multipart
+// ------------------------------------------------------------------------------------
 
 void EncodeUploadRecord(const MultipartUpload& u, std::string* out) {
   out->clear();
@@ -515,10 +564,12 @@ bool DecodeUploadRecord(std::string_view record, MultipartUpload* out) {
   out->object_template = ObjectVersion();
   return ForEachField(record, [&](const Field& f) -> bool {
     switch (f.number) {
-      case kUpInitiated: return ReadSigned(f, &out->initiated_ms);
+      case kUpInitiated:
+        return ReadSigned(f, &out->initiated_ms);
       case kUpTemplate:
         return f.wire == kWireBytes && DecodeObjectRecord(f.bytes, 0, &out->object_template);
-      default: return true;
+      default:
+        return true;
     }
   });
 }
@@ -541,14 +592,22 @@ bool DecodePartRecord(std::string_view record, Part* out) {
   out->part_number = number;
   return ForEachField(record, [&](const Field& f) -> bool {
     switch (f.number) {
-      case kPartSize: return ReadUnsigned(f, &out->size);
-      case kPartEtagMd5: return ReadHex(f, &out->etag);
-      case kPartEtagText: return ReadString(f, &out->etag);
-      case kPartLastModified: return ReadSigned(f, &out->last_modified_ms);
-      case kPartChecksum: return ReadString(f, &out->checksum_value);
-      case kPartBlobHex: return ReadHex(f, &out->blob_id);
-      case kPartBlobText: return ReadString(f, &out->blob_id);
-      default: return true;
+      case kPartSize:
+        return ReadUnsigned(f, &out->size);
+      case kPartEtagMd5:
+        return ReadHex(f, &out->etag);
+      case kPartEtagText:
+        return ReadString(f, &out->etag);
+      case kPartLastModified:
+        return ReadSigned(f, &out->last_modified_ms);
+      case kPartChecksum:
+        return ReadString(f, &out->checksum_value);
+      case kPartBlobHex:
+        return ReadHex(f, &out->blob_id);
+      case kPartBlobText:
+        return ReadString(f, &out->blob_id);
+      default:
+        return true;
     }
   });
 }

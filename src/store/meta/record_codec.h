@@ -15,7 +15,8 @@
 
 namespace stocktake::store::meta {
 
-// ---- On-disk constants: DO NOT CHANGE ------------------------------------------------------------
+// ---- On-disk constants: DO NOT CHANGE
+// ------------------------------------------------------------
 
 // First byte of every record: the record layout version.
 inline constexpr uint8_t kRecordVersion1 = 1;
@@ -30,7 +31,8 @@ inline constexpr uint8_t kObjectFlagNullVersion = 0x08;
 inline constexpr uint32_t kWireVarint = 0;
 inline constexpr uint32_t kWireBytes = 2;
 
-// ---- Primitives (exposed for tests and other records) --------------------------------------------
+// ---- Primitives (exposed for tests and other records)
+// --------------------------------------------
 
 void PutVarint64(std::string* out, uint64_t v);
 bool GetVarint64(std::string_view* in, uint64_t* v);
@@ -43,7 +45,8 @@ inline int64_t UnZigZag(uint64_t v) {
   return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
 }
 
-// ---- Object versions -----------------------------------------------------------------------------
+// ---- Object versions
+// -----------------------------------------------------------------------------
 
 // Encodes everything of `v` except bucket, key and is_latest (the row key holds bucket, key and
 // the version's sequence; is_latest is computed by reads). Precondition: v.version_id is "" (the
@@ -56,7 +59,8 @@ bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* ou
 // The flags byte, without decoding (0 for a malformed record).
 uint8_t PeekObjectFlags(std::string_view record);
 
-// ---- Other records -------------------------------------------------------------------------------
+// ---- Other records
+// -------------------------------------------------------------------------------
 
 void EncodeBucketRecord(const Bucket& b, std::string* out);  // without name (in the key)
 bool DecodeBucketRecord(std::string_view record, Bucket* out);

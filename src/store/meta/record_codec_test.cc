@@ -124,7 +124,7 @@ TEST(RecordCodecTest, ObjectRoundTripDefaults) {
 
 TEST(RecordCodecTest, ObjectEdgeValues) {
   ObjectVersion v;
-  v.storage_class = "";                  // distinct from the STANDARD default
+  v.storage_class = "";                         // distinct from the STANDARD default
   v.etag = "9B2CF535F27731C974343645A3985328";  // upper-case: kept verbatim, not lowered
   v.blob_id = "short";
   v.last_modified_ms = -1;

@@ -56,17 +56,17 @@ Result<std::string> SecretCipher::Seal(std::string_view plaintext,
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   auto* body = U(out) + header;
-  bool ok = ctx != nullptr &&
-            EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
-            EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, U(key_), U(out) + 1) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
-                              static_cast<int>(associated_data.size())) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), body, &len, U(plaintext),
-                              static_cast<int>(plaintext.size())) == 1 &&
-            EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                                body + plaintext.size()) == 1;
+  bool ok =
+      ctx != nullptr &&
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
+      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, U(key_), U(out) + 1) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
+                        static_cast<int>(associated_data.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), body, &len, U(plaintext), static_cast<int>(plaintext.size())) ==
+          1 &&
+      EVP_EncryptFinal_ex(ctx.get(), body + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, body + plaintext.size()) == 1;
   if (!ok) return Status::Internal("AES-256-GCM seal failed");
   return out;
 }

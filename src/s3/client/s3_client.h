@@ -1,0 +1,54 @@
+// S3Client: signed S3 requests (SigV4 header auth, signed payload) over HttpClient, for Stocktake's
+// own tools. Uses the server's SigV4 step functions, so client and server agree by construction
+// and both are checked against AWS's published examples. Not thread-safe: one per thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "s3/http/http_client.h"
+
+namespace stocktake::s3 {
+
+struct S3ClientOptions {
+  std::string endpoint = "http://127.0.0.1:9000";  // http://host[:port]
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string region = "us-east-1";
+};
+
+// Credentials and endpoint from flags, else the standard AWS environment variables
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION/AWS_DEFAULT_REGION, AWS_ENDPOINT_URL).
+S3ClientOptions ResolveClientOptions(std::string endpoint, std::string access_key,
+                                     std::string secret_key, std::string region);
+
+struct S3Call {
+  std::string method = "GET";
+  std::string bucket;  // "" for service requests
+  std::string key;     // decoded; encoded by the client
+  std::vector<std::pair<std::string, std::string>> query;  // decoded names and values
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string_view body;
+};
+
+class S3Client {
+ public:
+  static Result<std::unique_ptr<S3Client>> Create(const S3ClientOptions& options);
+  // Sends the call; any HTTP status is a successful Result (callers inspect it).
+  Result<http::ClientResponse> Send(const S3Call& call);
+  // For an error response: "Code: Message" from the S3 error document.
+  static std::string ErrorSummary(const http::ClientResponse& response);
+
+ private:
+  S3Client(S3ClientOptions options, std::unique_ptr<http::HttpClient> http)
+      : options_(std::move(options)), http_(std::move(http)) {}
+  S3ClientOptions options_;
+  std::unique_ptr<http::HttpClient> http_;
+};
+
+}  // namespace stocktake::s3
