@@ -10,7 +10,7 @@ node_dir="$cache/node"
 if [[ ! -d "$node_dir/node_modules/@duckdb/node-api" || ! -d "$node_dir/node_modules/hyparquet" ]]; then
   mkdir -p "$node_dir"
   (cd "$node_dir" && [[ -f package.json ]] || echo '{"name":"stocktake-test-readers","private":true}' > "$node_dir/package.json")
-  npm install --silent --no-audit --no-fund --prefix "$node_dir" @duckdb/node-api@1 hyparquet@1 >&2
+  npm install --silent --no-audit --no-fund --prefix "$node_dir" @duckdb/node-api@1.5.6-r.1 hyparquet@1 >&2
 fi
 shared="$(cd "$(dirname "$0")/.." && pwd)/../shared"
 [[ -d "$shared/tools" ]] || shared=/work/shared

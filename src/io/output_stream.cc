@@ -35,7 +35,7 @@ constexpr size_t kGzipOutBufferBytes = 256 * 1024;
 }  // namespace
 
 struct GzipOutputStream::State {
-  isal_zstream stream;
+  isal_zstream stream{};
   std::vector<uint8_t> level_buf = std::vector<uint8_t>(ISAL_DEF_LVL1_DEFAULT);
   std::vector<uint8_t> out = std::vector<uint8_t>(kGzipOutBufferBytes);
 };

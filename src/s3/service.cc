@@ -113,7 +113,8 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
     auto query = DecodeQuery(target.raw_query);
     if (!decoded_path || !query ||
         !ResolveAddressing(context_.options, head.FindHeader("host"), *decoded_path, &request)) {
-      return S3Error(S3ErrorCode::kInvalidRequest, "The request URI could not be parsed.");
+      // Bad percent-encoding in the path or query: AWS answers 400 InvalidURI.
+      return S3Error(S3ErrorCode::kInvalidURI);
     }
     request.query = std::move(*query);
 

@@ -240,11 +240,13 @@ class ObjectStore {
   // last_modified_ms from the clock when 0. The replaced blob is deleted after the commit.
   virtual Result<PutResult> PutObject(ObjectVersion version) = 0;
   // Latest version (version_id = nullopt) or a given one ("null" = the null version). NotFound
-  // when absent; a latest version that is a delete marker is returned as such.
+  // when absent (the bucket's existence is not checked: load the bucket first); InvalidArgument
+  // for a malformed version id; a latest version that is a delete marker is returned as such.
   virtual Result<ObjectVersion> GetObject(std::string_view bucket, std::string_view key,
                                           std::optional<std::string_view> version_id) = 0;
   // Without version_id: versioned -> adds a delete marker; unversioned -> removes the object.
-  // With version_id: removes that version permanently.
+  // With version_id: removes that version permanently; OK (delete_marker=false) when it does not
+  // exist, InvalidArgument when malformed. Null versions are reported with version_id "".
   virtual Result<DeleteResult> DeleteObject(std::string_view bucket, std::string_view key,
                                             std::optional<std::string_view> version_id) = 0;
   // Replaces metadata of an existing version in place (tags, ACL, retention...).

@@ -127,3 +127,27 @@ class ServerTestCase(unittest.TestCase):
         if status is not None:
             self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], status)
         return err
+
+
+def raw_request(server, method, path, query="", body=b"", headers=None, sign=True):
+    """A SigV4-signed request built by botocore, sent with urllib3: for bodies boto3 would refuse
+    to send (invalid XML, bad enums). Returns (status, headers, body bytes)."""
+    import urllib3
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    url = server.url + path + ("?" + query if query else "")
+    request = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
+    if sign:
+        request.headers["x-amz-content-sha256"] = __import__("hashlib").sha256(body).hexdigest()
+        SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "s3", REGION).add_auth(request)
+    http = urllib3.PoolManager()
+    response = http.request(method, url, body=body, headers=dict(request.headers.items()),
+                            retries=False)
+    return response.status, response.headers, response.data
+
+
+def error_code(body):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(body)
+    return root.findtext("Code"), root.findtext("Message")

@@ -263,6 +263,8 @@ class AuthTest(ServerTestCase, S3Asserts):
         super().setUpClass()
         cls.s3.create_bucket(Bucket="auth")
         cls.s3.put_object(Bucket="auth", Key="hello.txt", Body=b"hello, world\n")
+        # boto3 presigns with SigV2 unless told otherwise (see test_presigned_sigv2_default).
+        cls.presigner = cls.server.client(signature_version="s3v4")
 
     def test_wrong_secret_is_signature_does_not_match(self):
         bad = self.server.client(secret_key="not-the-secret")
@@ -292,7 +294,7 @@ class AuthTest(ServerTestCase, S3Asserts):
                          b"hello, world\n")
 
     def test_presigned_get_with_plain_http_client(self):
-        url = self.s3.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=600)
         self.assertIn("X-Amz-Signature=", url)
         http_pool = urllib3.PoolManager()
@@ -301,7 +303,7 @@ class AuthTest(ServerTestCase, S3Asserts):
         self.assertEqual(resp.data, b"hello, world\n")
         self.assertTrue(resp.headers.get("x-amz-request-id"))
         # response-* overrides are part of the signed query.
-        url = self.s3.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt",
                                   "ResponseContentType": "text/plain",
                                   "ResponseContentDisposition": "attachment; filename=h.txt"},
@@ -311,8 +313,23 @@ class AuthTest(ServerTestCase, S3Asserts):
         self.assertEqual(resp.headers["Content-Type"], "text/plain")
         self.assertEqual(resp.headers["Content-Disposition"], "attachment; filename=h.txt")
 
-    def test_presigned_put(self):
+    # Stocktake's auth accepts only SigV4, but boto3's generate_presigned_url and `aws s3
+    # presign` (aws CLI v1) produce SigV2 query URLs (AWSAccessKeyId, Signature, Expires) by
+    # default, also for endpoints other than AWS. Expected to fail until src/s3/auth verifies
+    # SigV2 query signatures; remove the decorator then (an unexpected success fails the run).
+    @unittest.expectedFailure
+    def test_presigned_sigv2_default_of_boto3_and_cli(self):
         url = self.s3.generate_presigned_url(
+            "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=600)
+        self.assertIn("Signature=", url)
+        _, cli_url, _ = self.server.aws("s3", "presign", "s3://auth/hello.txt")
+        for u in [url, cli_url.strip()]:
+            resp = urllib3.PoolManager().request("GET", u)
+            self.assertEqual(resp.status, 200, resp.data)
+            self.assertEqual(resp.data, b"hello, world\n")
+
+    def test_presigned_put(self):
+        url = self.presigner.generate_presigned_url(
             "put_object", Params={"Bucket": "auth", "Key": "presigned-put"}, ExpiresIn=600)
         resp = urllib3.PoolManager().request("PUT", url, body=b"via presigned PUT")
         self.assertEqual(resp.status, 200, resp.data)
@@ -320,7 +337,7 @@ class AuthTest(ServerTestCase, S3Asserts):
                          b"via presigned PUT")
 
     def test_presigned_expired_is_access_denied(self):
-        url = self.s3.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=1)
         time.sleep(2.1)
         resp = urllib3.PoolManager().request("GET", url)
@@ -328,7 +345,7 @@ class AuthTest(ServerTestCase, S3Asserts):
                              resp.data), 403, "AccessDenied")
 
     def test_presigned_tampered_is_signature_does_not_match(self):
-        url = self.s3.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=600)
         pool = urllib3.PoolManager()
         for tampered in [url.replace("X-Amz-Expires=600", "X-Amz-Expires=601"),
@@ -340,7 +357,7 @@ class AuthTest(ServerTestCase, S3Asserts):
                                  resp.data), 403, "SignatureDoesNotMatch")
 
     def test_presigned_longer_than_seven_days_is_rejected(self):
-        url = self.s3.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=604801)
         resp = urllib3.PoolManager().request("GET", url)
         self.assertEqual(resp.status, 400, resp.data)
@@ -489,7 +506,8 @@ class AuthTest(ServerTestCase, S3Asserts):
             kwargs = {"ChecksumAlgorithm": algorithm} if algorithm else {}
             put = client.put_object(Bucket="auth", Key=key, Body=data, **kwargs)
             algorithm = algorithm or "CRC32"  # botocore's default
-            headers = {k.lower(): v for k, v in sent[-1].items()}
+            headers = {k.lower(): v.decode() if isinstance(v, bytes) else v
+                       for k, v in sent[-1].items()}
             self.assertEqual(headers["x-amz-content-sha256"], "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
             self.assertEqual(headers["x-amz-trailer"], "x-amz-checksum-" + algorithm.lower())
             self.assertEqual(put["ETag"], '"%s"' % hashlib.md5(data).hexdigest())
@@ -522,7 +540,7 @@ class AuthTest(ServerTestCase, S3Asserts):
 
     def test_secrets_never_logged(self):
         self.s3.list_buckets()
-        url = self.s3.generate_presigned_url(
+        url = self.presigner.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=600)
         urllib3.PoolManager().request("GET", url)
         signature = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["X-Amz-Signature"][0]

@@ -7,12 +7,11 @@
 //   orc_seek_check FILE key-eq COLUMN VALUE
 //       reads with the search argument COLUMN = VALUE (string) and prints
 //       "<rows read> <rows equal to VALUE>"
+#include <cstdlib>
+#include <iostream>
 #include <orc/ColumnPrinter.hh>
 #include <orc/OrcFile.hh>
 #include <orc/sargs/SearchArgument.hh>
-
-#include <cstdlib>
-#include <iostream>
 #include <string>
 
 namespace {
@@ -42,10 +41,10 @@ int Seek(orc::Reader& reader, int argc, char** argv) {
 
 int KeyEquals(orc::Reader& reader, const std::string& column, const std::string& value) {
   orc::RowReaderOptions options;
-  options.searchArgument(orc::SearchArgumentFactory::newBuilder()
-                             ->equals(column, orc::PredicateDataType::STRING,
-                                      orc::Literal(value.data(), value.size()))
-                             .build());
+  options.searchArgument(
+      orc::SearchArgumentFactory::newBuilder()
+          ->equals(column, orc::PredicateDataType::STRING, orc::Literal(value.data(), value.size()))
+          .build());
   options.include(std::list<std::string>{column});
   auto rows = reader.createRowReader(options);
   auto batch = rows->createRowBatch(1000);

@@ -14,7 +14,7 @@ using testing::DecodeByteRle;
 using testing::Decompress;
 
 std::vector<uint8_t> EncodeBytes(const std::vector<uint8_t>& values) {
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream stream(&zlib, 256 * 1024);
   ByteRleEncoder rle(&stream);
   for (uint8_t v : values) rle.Add(v);
@@ -52,7 +52,7 @@ TEST(ByteRleTest, RunsAndLiteralsRoundTrip) {
 
 TEST(ByteRleTest, AddRepeatedMatchesAdd) {
   for (uint64_t count : {0, 1, 2, 3, 129, 130, 131, 260, 1000}) {
-    ZlibCompressor zlib(1);
+    DeflateCompressor zlib(1);
     CompressedStream a(&zlib, 4096);
     CompressedStream b(&zlib, 4096);
     ByteRleEncoder ra(&a);
@@ -72,7 +72,7 @@ TEST(ByteRleTest, AddRepeatedMatchesAdd) {
 }
 
 TEST(BooleanEncoderTest, BitsAreMostSignificantFirst) {
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream stream(&zlib, 4096);
   BooleanEncoder bools(&stream);
   // 1000 0001, then 1 padded: 1000 0000.
@@ -87,7 +87,7 @@ TEST(BooleanEncoderTest, PositionsLetAReaderSeek) {
   std::mt19937 rng(3);
   std::vector<bool> v;
   for (int i = 0; i < 100000; ++i) v.push_back(i % 5000 < 2000 ? true : (rng() % 3 == 0));
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream stream(&zlib, 500);
   BooleanEncoder bools(&stream);
   std::vector<std::vector<uint64_t>> positions;

@@ -3,8 +3,8 @@
 // levels: row group (row index entries), stripe (file Metadata) and file (Footer).
 //
 // Life cycle, driven by OrcWriter:
-//   Write(values, n)*            values of one row group (a group never straddles two calls'
-//                                boundaries: the driver calls StartNextRowGroup() in between)
+//   Write(values, n)*            values within the current row group (no call crosses a row
+//                                group boundary: the driver calls StartNextRowGroup() there)
 //   StartNextRowGroup()          closes a row group (ORC spec v1 "Indexes": one entry per
 //                                rowIndexStride rows) and records where the next one starts
 //   FinishStripe(&out)           closes the last group, flushes encoders, fills streams, encoding,
@@ -33,7 +33,7 @@
 namespace stocktake::format::orc {
 
 struct WriterContext {
-  ZlibCompressor* compressor;  // not owned
+  DeflateCompressor* compressor;  // not owned
   size_t compression_block_size;
 };
 
@@ -43,10 +43,10 @@ struct StripeColumn {
     StreamKind kind;
     const std::string* bytes;
   };
-  std::vector<Stream> streams;     // data streams, in file order
+  std::vector<Stream> streams;  // data streams, in file order
   ColumnEncodingInfo encoding;
-  std::string row_index;           // encoded RowIndex, uncompressed
-  std::string statistics;          // encoded ColumnStatistics of the stripe
+  std::string row_index;   // encoded RowIndex, uncompressed
+  std::string statistics;  // encoded ColumnStatistics of the stripe
 
   void Clear() {
     streams.clear();

@@ -1,46 +1,60 @@
 #include "format/orc/compression_stream.h"
 
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 #include <algorithm>
 
 namespace stocktake::format::orc {
 
-ZlibCompressor::ZlibCompressor(int level) {
-  stream_ = new z_stream{};
-  // windowBits -15: raw deflate, as ORC's ZLIB codec (no zlib header or adler32 trailer).
-  if (deflateInit2(stream_, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    status_ = Status::Internal("orc: deflateInit2 failed");
-    delete stream_;
-    stream_ = nullptr;
+namespace {
+
+size_t LevelBufferSize(int level) {
+  switch (level) {
+    case 2:
+      return ISAL_DEF_LVL2_DEFAULT;
+    case 3:
+      return ISAL_DEF_LVL3_DEFAULT;
+    default:
+      return ISAL_DEF_LVL1_DEFAULT;
   }
 }
 
-ZlibCompressor::~ZlibCompressor() {
-  if (stream_ != nullptr) {
-    deflateEnd(stream_);
-    delete stream_;
+}  // namespace
+
+DeflateCompressor::DeflateCompressor(int level)
+    : level_(level < 1 ? 1 : (level > 3 ? 3 : level)), level_buffer_(LevelBufferSize(level_)) {}
+
+DeflateCompressor::~DeflateCompressor() = default;
+
+std::string_view DeflateCompressor::Compress(std::string_view input) {
+  if (input.empty() || input.size() > (1u << 30)) return {};
+  // Stored blocks cost 5 bytes per 64 KiB; a few hundred more cover the block headers.
+  const size_t room = input.size() + 5 * (input.size() / 65535 + 1) + 1024;
+  if (output_.size() < room) output_.resize(room);
+  // Zeroed first: isal_deflate_stateless_init leaves some fields (history state) untouched, and
+  // stack garbage there silently wrecks the ratio of later chunks.
+  isal_zstream s{};
+  isal_deflate_stateless_init(&s);
+  s.level = static_cast<uint32_t>(level_);
+  s.level_buf = level_buffer_.data();
+  s.level_buf_size = static_cast<uint32_t>(level_buffer_.size());
+  s.gzip_flag = IGZIP_DEFLATE;  // raw deflate: ORC's ZLIB codec has no zlib header or trailer
+  s.end_of_stream = 1;
+  s.flush = NO_FLUSH;
+  s.next_in = reinterpret_cast<uint8_t*>(const_cast<char*>(input.data()));
+  s.avail_in = static_cast<uint32_t>(input.size());
+  s.next_out = output_.data();
+  s.avail_out = static_cast<uint32_t>(output_.size());
+  if (isal_deflate_stateless(&s) != COMP_OK) {
+    status_ = Status::Internal("orc: igzip deflate failed");
+    return {};
   }
+  const size_t size = output_.size() - s.avail_out;
+  if (size >= input.size()) return {};
+  return std::string_view(reinterpret_cast<const char*>(output_.data()), size);
 }
 
-size_t ZlibCompressor::Compress(std::string_view input, char* out, size_t capacity) {
-  if (stream_ == nullptr || capacity == 0) return 0;
-  if (deflateReset(stream_) != Z_OK) {
-    status_ = Status::Internal("orc: deflateReset failed");
-    return 0;
-  }
-  stream_->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-  stream_->avail_in = static_cast<uInt>(input.size());
-  stream_->next_out = reinterpret_cast<Bytef*>(out);
-  stream_->avail_out = static_cast<uInt>(capacity);
-  int rc = deflate(stream_, Z_FINISH);
-  if (rc == Z_STREAM_END) return capacity - stream_->avail_out;
-  // Z_OK / Z_BUF_ERROR: ran out of room, i.e. compression does not pay; anything else is a bug.
-  if (rc != Z_OK && rc != Z_BUF_ERROR) status_ = Status::Internal("orc: deflate failed");
-  return 0;
-}
-
-CompressedStream::CompressedStream(ZlibCompressor* compressor, size_t block_size)
+CompressedStream::CompressedStream(DeflateCompressor* compressor, size_t block_size)
     : compressor_(compressor),
       block_size_(std::max<size_t>(1, std::min(block_size, kMaxBlockSize))) {}
 
@@ -61,31 +75,20 @@ void CompressedStream::WriteSlow(const char* data, size_t size) {
 }
 
 void CompressedStream::CompressChunk() {
-  const size_t header_at = output_.size();
-  // Room for the header and a compressed form strictly smaller than the original; if deflate
-  // needs more than that, the chunk is stored as original.
-  output_.resize(header_at + 3 + used_);
-  size_t compressed = compressor_->Compress(std::string_view(buffer_.get(), used_),
-                                            output_.data() + header_at + 3, used_ - 1);
-  size_t length;
-  uint32_t header;
-  if (compressed > 0) {
-    length = compressed;
-    header = static_cast<uint32_t>(length) << 1;
-  } else {
-    length = used_;
-    header = (static_cast<uint32_t>(length) << 1) | 1;
-    std::memcpy(output_.data() + header_at + 3, buffer_.get(), used_);
-  }
-  output_[header_at] = static_cast<char>(header & 0xff);
-  output_[header_at + 1] = static_cast<char>((header >> 8) & 0xff);
-  output_[header_at + 2] = static_cast<char>((header >> 16) & 0xff);
-  output_.resize(header_at + 3 + length);
+  const std::string_view original(buffer_.get(), used_);
+  const std::string_view compressed = compressor_->Compress(original);
+  const std::string_view chunk = compressed.empty() ? original : compressed;
+  const uint32_t header =
+      (static_cast<uint32_t>(chunk.size()) << 1) | (compressed.empty() ? 1u : 0u);
+  const char bytes[3] = {static_cast<char>(header & 0xff), static_cast<char>((header >> 8) & 0xff),
+                         static_cast<char>((header >> 16) & 0xff)};
+  output_.append(bytes, 3);
+  output_.append(chunk);
   uncompressed_total_ += used_;
   used_ = 0;
 }
 
-void CompressedStream::CompressAll(ZlibCompressor* compressor, size_t block_size,
+void CompressedStream::CompressAll(DeflateCompressor* compressor, size_t block_size,
                                    std::string_view data, std::string* out) {
   // A buffer no larger than the data: one chunk anyway when the data fits in a block.
   CompressedStream stream(compressor, std::min(block_size, std::max<size_t>(data.size(), 1)));

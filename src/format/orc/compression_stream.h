@@ -5,6 +5,12 @@
 // `chunk_length * 2 + is_original` followed by the chunk: raw deflate (RFC 1951, no zlib header)
 // when that is smaller, else the original bytes with is_original = 1.
 //
+// The deflate encoder is ISA-L's igzip (already the gzip engine of io::GzipOutputStream): its
+// output is plain RFC 1951 that every ORC reader inflates with zlib. Measured on report-like
+// data, igzip level 1 is 4x (sorted keys) to 6x (ETags) faster than zlib -1 at a ratio as good
+// as zlib -6; zlib -1 compresses random hex at ~40 MB/s, which alone would cap a report well
+// under a million rows per second.
+//
 // A position inside a compressed stream, as recorded in the row index, is the pair
 // (offset of the chunk's header in the compressed stream, uncompressed bytes into that chunk).
 #pragma once
@@ -18,28 +24,32 @@
 
 #include "common/status.h"
 
-struct z_stream_s;
-
 namespace stocktake::format::orc {
 
-// A raw-deflate compressor, reused chunk after chunk (deflateReset, no allocation per chunk).
+// A raw-deflate compressor (igzip, stateless: one call per chunk, no allocation per chunk).
 // Not thread-safe: one per writer.
-class ZlibCompressor {
+class DeflateCompressor {
  public:
-  explicit ZlibCompressor(int level);
-  ~ZlibCompressor();
-  ZlibCompressor(const ZlibCompressor&) = delete;
-  ZlibCompressor& operator=(const ZlibCompressor&) = delete;
+  // `level`: igzip level 1..3 (1 = fastest).
+  explicit DeflateCompressor(int level);
+  ~DeflateCompressor();
+  DeflateCompressor(const DeflateCompressor&) = delete;
+  DeflateCompressor& operator=(const DeflateCompressor&) = delete;
 
-  // OK unless zlib failed to initialise or to compress; sticky.
+  // OK unless compression failed for a reason other than "does not fit"; sticky.
   const Status& status() const { return status_; }
 
-  // Compresses `input` as one complete raw-deflate stream into out[0, capacity). Returns the
-  // compressed size, or 0 when the result does not fit (the caller then stores the original).
-  size_t Compress(std::string_view input, char* out, size_t capacity);
+  // Compresses `input` as one complete raw-deflate stream. Returns the compressed bytes (valid
+  // until the next call), or an empty view when they would not be smaller than `input` (the
+  // caller then stores the original).
+  std::string_view Compress(std::string_view input);
 
  private:
-  z_stream_s* stream_ = nullptr;
+  int level_;
+  std::vector<uint8_t> level_buffer_;  // igzip's hash tables for the level
+  // Output room for the worst case: igzip compresses worse when it cannot count on the room for
+  // stored blocks, so it always gets it and the size test happens afterwards.
+  std::vector<uint8_t> output_;
   Status status_;
 };
 
@@ -52,7 +62,7 @@ class CompressedStream {
   static constexpr size_t kMaxBlockSize = (1u << 23) - 1;
 
   // `compressor` is not owned and outlives the stream. block_size <= kMaxBlockSize.
-  CompressedStream(ZlibCompressor* compressor, size_t block_size);
+  CompressedStream(DeflateCompressor* compressor, size_t block_size);
 
   void Write(const void* data, size_t size) {
     if (size == 0) return;  // also keeps null pointers (empty strings) away from memcpy
@@ -99,20 +109,20 @@ class CompressedStream {
 
   // Compresses `data` whole into `out` (appending), chunked as a stream would be. Used for the
   // row index, stripe footer, metadata and footer.
-  static void CompressAll(ZlibCompressor* compressor, size_t block_size, std::string_view data,
+  static void CompressAll(DeflateCompressor* compressor, size_t block_size, std::string_view data,
                           std::string* out);
 
  private:
   void WriteSlow(const char* data, size_t size);
   void CompressChunk();
 
-  ZlibCompressor* compressor_;
+  DeflateCompressor* compressor_;
   size_t block_size_;
   std::unique_ptr<char[]> buffer_;  // the pending chunk, uncompressed; allocated on first write
   size_t capacity_ = 0;             // 0 until allocated, then block_size_
   size_t used_ = 0;
   uint64_t uncompressed_total_ = 0;
-  std::string output_;              // compressed chunks with their headers
+  std::string output_;  // compressed chunks with their headers
 };
 
 }  // namespace stocktake::format::orc

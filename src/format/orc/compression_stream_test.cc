@@ -16,7 +16,7 @@ uint32_t HeaderAt(const std::string& s, size_t pos) {
 
 TEST(CompressedStreamTest, SmallDataIsStoredAsOriginal) {
   // Spec "Compression": 5 bytes stored uncompressed -> header [0x0b, 0x00, 0x00].
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream s(&zlib, 256 * 1024);
   s.Write("hello", 5);
   s.Flush();
@@ -24,7 +24,7 @@ TEST(CompressedStreamTest, SmallDataIsStoredAsOriginal) {
 }
 
 TEST(CompressedStreamTest, CompressibleDataIsDeflatedInBlockSizedChunks) {
-  ZlibCompressor zlib(6);
+  DeflateCompressor zlib(6);
   CompressedStream s(&zlib, 10000);
   std::string data;
   for (int i = 0; i < 5000; ++i) data += "row " + std::to_string(i % 100) + ",";
@@ -39,7 +39,7 @@ TEST(CompressedStreamTest, CompressibleDataIsDeflatedInBlockSizedChunks) {
 }
 
 TEST(CompressedStreamTest, IncompressibleChunksAreOriginal) {
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream s(&zlib, 4096);
   std::mt19937 rng(5);
   std::string data(10000, '\0');
@@ -52,7 +52,7 @@ TEST(CompressedStreamTest, IncompressibleChunksAreOriginal) {
 }
 
 TEST(CompressedStreamTest, PositionsPointIntoChunks) {
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream s(&zlib, 1000);
   std::string data;
   std::vector<std::pair<std::vector<uint64_t>, size_t>> marks;
@@ -77,7 +77,7 @@ TEST(CompressedStreamTest, PositionsPointIntoChunks) {
 }
 
 TEST(CompressedStreamTest, ResetKeepsWorking) {
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream s(&zlib, 100);
   s.Write("abc", 3);
   s.Flush();

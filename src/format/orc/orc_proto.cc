@@ -72,8 +72,7 @@ void AppendRowIndexEntry(std::string* row_index, std::span<const uint64_t> posit
   ProtoEncoder(row_index).Bytes(1, entry);
 }
 
-void AppendStripeStatistics(std::string* metadata,
-                            std::span<const std::string> column_statistics) {
+void AppendStripeStatistics(std::string* metadata, std::span<const std::string> column_statistics) {
   std::string stripe;
   ProtoEncoder e(&stripe);
   for (const std::string& s : column_statistics) e.Bytes(1, s);

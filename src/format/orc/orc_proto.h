@@ -65,8 +65,8 @@ struct StripeInfo {
 
 struct TypeInfo {
   TypeKind kind;
-  std::vector<uint32_t> subtypes;         // struct only: column ids of the children
-  std::vector<std::string> field_names;   // struct only
+  std::vector<uint32_t> subtypes;        // struct only: column ids of the children
+  std::vector<std::string> field_names;  // struct only
 };
 
 struct FooterInfo {

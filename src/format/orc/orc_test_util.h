@@ -1,6 +1,6 @@
 // Test-only decoders for the ORC encodings, written from the spec text, so the unit tests can
 // round-trip the encoders and check row index positions. The independent check is Apache ORC's
-// own reader (tests/readers/orc_writer_test.cc).
+// own reader (tests/readers/orc_apache_reader_test.cc).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -102,7 +102,9 @@ class ByteReader {
   size_t pos_;
 };
 
-inline int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
 
 inline int DecodeWidth(uint32_t code) {
   static const int kWidths[] = {26, 28, 30, 32, 40, 48, 56, 64};

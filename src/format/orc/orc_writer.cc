@@ -25,12 +25,12 @@ namespace orc {
 namespace {
 
 // On-disk and compatibility constants; changing any of them changes the files.
-constexpr char kMagic[] = "ORC";                // spec "File Tail": the file starts with it
+constexpr char kMagic[] = "ORC";  // spec "File Tail": the file starts with it
 constexpr uint64_t kHeaderLength = 3;
-constexpr uint32_t kRowIndexStride = 10000;     // rows per row group (spec "Indexes")
+constexpr uint32_t kRowIndexStride = 10000;  // rows per row group (spec "Indexes")
 constexpr size_t kCompressionBlockSize = 256 * 1024;
-constexpr uint32_t kFileVersionMajor = 0;       // PostScript.version [0, 12] = Hive 0.12,
-constexpr uint32_t kFileVersionMinor = 12;      // the ORC v1 format with RLE v2
+constexpr uint32_t kFileVersionMajor = 0;   // PostScript.version [0, 12] = Hive 0.12,
+constexpr uint32_t kFileVersionMinor = 12;  // the ORC v1 format with RLE v2
 // PostScript.writer_version: writers other than ORC Java number their versions from 6
 // ("ORC-135": timestamp statistics are UTC), as orc_proto.proto asks.
 constexpr uint32_t kWriterVersion = 6;
@@ -39,19 +39,23 @@ constexpr uint32_t kWriterVersion = 6;
 // writer's bug history. Apache ORC's readers treat unknown writers as "future" (all fixes in).
 constexpr uint32_t kWriterId = 0x5354;  // "ST"
 constexpr char kWriterTimezone[] = "UTC";
-// zlib level: 1 ("best speed") keeps the writer above its throughput target; columnar RLE has
-// already removed most redundancy.
-constexpr int kZlibLevel = 1;
+// Deflate level (igzip): 1 keeps the writer well above its throughput target; columnar RLE has
+// already removed most redundancy (see compression_stream.h).
+constexpr int kDeflateLevel = 1;
 // Rows handed to the column writers per call: bounds how far a stripe can overshoot its target
 // between two size checks.
 constexpr size_t kMaxRowsPerWrite = 1024;
 
 TypeKind OrcTypeKind(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return TypeKind::kString;
-    case ColumnType::kBoolean: return TypeKind::kBoolean;
-    case ColumnType::kInt64: return TypeKind::kLong;
-    case ColumnType::kTimestampMillis: return TypeKind::kTimestamp;
+    case ColumnType::kString:
+      return TypeKind::kString;
+    case ColumnType::kBoolean:
+      return TypeKind::kBoolean;
+    case ColumnType::kInt64:
+      return TypeKind::kLong;
+    case ColumnType::kTimestampMillis:
+      return TypeKind::kTimestamp;
   }
   return TypeKind::kString;
 }
@@ -62,7 +66,7 @@ class OrcWriter final : public ReportWriter {
       : schema_(schema),
         out_(out),
         options_(options),
-        compressor_(kZlibLevel),
+        compressor_(kDeflateLevel),
         context_{&compressor_, kCompressionBlockSize} {
     columns_.push_back(NewStructColumnWriter(context_));
     for (size_t i = 0; i < schema_.size(); ++i) {
@@ -75,10 +79,9 @@ class OrcWriter final : public ReportWriter {
   Status Add(const RowBatch& batch) override {
     RETURN_IF_ERROR(CheckWritable());
     if (batch.num_columns() != schema_.size()) {
-      return status_ = Status::InvalidArgument("orc: batch has " +
-                                               std::to_string(batch.num_columns()) +
-                                               " columns, schema has " +
-                                               std::to_string(schema_.size()));
+      return status_ =
+                 Status::InvalidArgument("orc: batch has " + std::to_string(batch.num_columns()) +
+                                         " columns, schema has " + std::to_string(schema_.size()));
     }
     const size_t rows = batch.num_rows();
     for (size_t c = 0; c < schema_.size(); ++c) {
@@ -93,8 +96,8 @@ class OrcWriter final : public ReportWriter {
         for (auto& column : columns_) column->StartNextRowGroup();
         group_rows_ = 0;
       }
-      const size_t n = std::min({rows - row, size_t{kRowIndexStride} - group_rows_,
-                                 kMaxRowsPerWrite});
+      const size_t n =
+          std::min({rows - row, size_t{kRowIndexStride} - group_rows_, kMaxRowsPerWrite});
       columns_[0]->Write(nullptr, n);
       for (size_t c = 0; c < schema_.size(); ++c) {
         columns_[c + 1]->Write(batch.column(c).data() + row, n);
@@ -127,6 +130,8 @@ class OrcWriter final : public ReportWriter {
     return Status::OK();
   }
 
+  // What the current stripe holds in memory: compressed streams, pending chunks, dictionaries and
+  // dictionary ids (as Apache ORC's writers compare their buffered size with the stripe size).
   uint64_t StripeBytes() const {
     uint64_t bytes = 0;
     for (const auto& column : columns_) bytes += column->EstimatedBytes();
@@ -157,7 +162,8 @@ class OrcWriter final : public ReportWriter {
                                     &compressed_);
       RETURN_IF_ERROR(Write(compressed_));
       info.index_length += compressed_.size();
-      stream_infos_.push_back({StreamKind::kRowIndex, static_cast<uint32_t>(c), compressed_.size()});
+      stream_infos_.push_back(
+          {StreamKind::kRowIndex, static_cast<uint32_t>(c), compressed_.size()});
       encodings_.push_back(sc.encoding);
       stripe_statistics_.push_back(sc.statistics);
     }
@@ -213,7 +219,8 @@ class OrcWriter final : public ReportWriter {
     footer.types.push_back(std::move(root));
     for (const Column& column : schema_) footer.types.push_back({OrcTypeKind(column.type), {}, {}});
     footer.number_of_rows = rows_in_stripes_;
-    for (const auto& column : columns_) footer.statistics.push_back(column->file_statistics().Encode());
+    for (const auto& column : columns_)
+      footer.statistics.push_back(column->file_statistics().Encode());
     footer.row_index_stride = kRowIndexStride;
     footer.writer = kWriterId;
     footer.software_version = options_.created_by;
@@ -235,7 +242,7 @@ class OrcWriter final : public ReportWriter {
   const Schema schema_;
   io::OutputStream* out_;
   const WriterOptions options_;
-  ZlibCompressor compressor_;
+  DeflateCompressor compressor_;
   WriterContext context_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;  // [0] is the root struct
   std::vector<StripeColumn> stripe_columns_;

@@ -2,7 +2,7 @@
 // last_modified_date, e_tag, storage_class) written to a byte-counting sink, and the heap
 // allocations per row once warmed up (counted by replacing global operator new).
 //
-//   orc_writer_bench [ROWS=1000000]
+//   orc_writer_bench [ROWS=1000000 [OUT.orc]]   (with OUT.orc the file is also written there)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "format/report_writer.h"
+#include "io/file.h"
 
 namespace {
 
@@ -68,27 +69,41 @@ int main(int argc, char** argv) {
     const uint64_t end = std::min<uint64_t>(total_rows, start + kBatchRows);
     for (uint64_t i = start; i < end; ++i) {
       char key[96];
-      const int key_len = std::snprintf(key, sizeof(key), "logs/2024/%04llu/%02llu/part-%010llu.json.gz",
-                                        static_cast<unsigned long long>(i / 100000),
-                                        static_cast<unsigned long long>(i / 1000 % 100),
-                                        static_cast<unsigned long long>(i));
+      const int key_len = std::snprintf(
+          key, sizeof(key), "logs/2024/%04llu/%02llu/part-%010llu.json.gz",
+          static_cast<unsigned long long>(i / 100000),
+          static_cast<unsigned long long>(i / 1000 % 100), static_cast<unsigned long long>(i));
       char etag[40];
-      const int etag_len =
-          std::snprintf(etag, sizeof(etag), "\"%016llx%016llx\"",
-                        static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
+      const int etag_len = std::snprintf(etag, sizeof(etag), "\"%016llx%016llx\"",
+                                         static_cast<unsigned long long>(rng()),
+                                         static_cast<unsigned long long>(rng()));
       b.mutable_column(0).push_back(Value::String(b.CopyString("example-bucket")));
-      b.mutable_column(1).push_back(Value::String(b.CopyString({key, static_cast<size_t>(key_len)})));
+      b.mutable_column(1).push_back(
+          Value::String(b.CopyString({key, static_cast<size_t>(key_len)})));
       b.mutable_column(2).push_back(Value::Int(static_cast<int64_t>(rng() % (1ull << 30))));
       b.mutable_column(3).push_back(
           Value::Int(1700000000000 + static_cast<int64_t>(rng() % 31536000000ull)));
-      b.mutable_column(4).push_back(Value::String(b.CopyString({etag, static_cast<size_t>(etag_len)})));
-      b.mutable_column(5).push_back(Value::String(b.CopyString(classes[rng() % 100 < 90 ? 0 : 1 + rng() % 2])));
+      b.mutable_column(4).push_back(
+          Value::String(b.CopyString({etag, static_cast<size_t>(etag_len)})));
+      b.mutable_column(5).push_back(
+          Value::String(b.CopyString(classes[rng() % 100 < 90 ? 0 : 1 + rng() % 2])));
     }
   }
 
-  CountingSink sink;
+  CountingSink counting_sink;
+  stocktake::io::OutputStream* sink = &counting_sink;
+  std::unique_ptr<stocktake::io::FileOutputStream> file;
+  if (argc > 2) {
+    auto created = stocktake::io::FileOutputStream::Create(argv[2], /*sync=*/false);
+    if (!created.ok()) {
+      std::fprintf(stderr, "%s\n", created.status().ToString().c_str());
+      return 1;
+    }
+    file = std::move(created).value();
+    sink = file.get();
+  }
   stocktake::format::WriterOptions options;
-  auto writer = stocktake::format::NewOrcWriter(schema, &sink, options);
+  auto writer = stocktake::format::NewOrcWriter(schema, sink, options);
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t allocations_at_half = 0;
   uint64_t rows_at_half = 0;
@@ -111,12 +126,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double seconds = std::chrono::duration<double>(t1 - t0).count();
-  std::printf("orc_writer_bench: %llu rows x %zu columns in %.3f s = %.2f M rows/s, %.1f MB out "
-              "(%.1f bytes/row)\n",
-              static_cast<unsigned long long>(total_rows), schema.size(), seconds,
-              static_cast<double>(total_rows) / seconds / 1e6,
-              static_cast<double>(sink.bytes_written()) / 1e6,
-              static_cast<double>(sink.bytes_written()) / static_cast<double>(total_rows));
+  std::printf(
+      "orc_writer_bench: %llu rows x %zu columns in %.3f s = %.2f M rows/s, %.1f MB out "
+      "(%.1f bytes/row)\n",
+      static_cast<unsigned long long>(total_rows), schema.size(), seconds,
+      static_cast<double>(total_rows) / seconds / 1e6,
+      static_cast<double>(sink->bytes_written()) / 1e6,
+      static_cast<double>(sink->bytes_written()) / static_cast<double>(total_rows));
   std::printf("heap allocations in the second half: %llu for %llu rows (%.5f per row)\n",
               static_cast<unsigned long long>(allocations_second_half),
               static_cast<unsigned long long>(rows_second_half),

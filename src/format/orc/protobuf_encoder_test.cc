@@ -51,11 +51,14 @@ TEST(ProtoEncoderTest, ZigZag) {
 TEST(ProtoEncoderTest, FieldsAsInTheProtobufEncodingGuide) {
   std::string out;
   ProtoEncoder e(&out);
-  e.Uint(1, 150);           // message Test1 { optional int32 a = 1; } a = 150
-  e.Bytes(2, "testing");    // message Test2 { optional string b = 2; }
+  e.Uint(1, 150);         // message Test1 { optional int32 a = 1; } a = 150
+  e.Bytes(2, "testing");  // message Test2 { optional string b = 2; }
   const uint64_t packed[] = {3, 270, 86942};
   e.PackedUint(4, std::span<const uint64_t>(packed));  // repeated int32 f = 4 [packed]
-  EXPECT_EQ(Hex(out), "089601" "120774657374696e67" "2206038e029ea705");
+  EXPECT_EQ(Hex(out),
+            "089601"
+            "120774657374696e67"
+            "2206038e029ea705");
 }
 
 TEST(ProtoEncoderTest, SignedBoolNegativeIntAndLargeFieldNumbers) {
@@ -65,7 +68,12 @@ TEST(ProtoEncoderTest, SignedBoolNegativeIntAndLargeFieldNumbers) {
   e.Bool(10, true);
   e.Int(6, -1);  // int64 -1: ten bytes
   e.Bytes(8000, "ORC");
-  EXPECT_EQ(Hex(out), "1801" "5001" "30ffffffffffffffffff01" "82f40303" "4f5243");
+  EXPECT_EQ(Hex(out),
+            "1801"
+            "5001"
+            "30ffffffffffffffffff01"
+            "82f40303"
+            "4f5243");
 }
 
 TEST(ProtoEncoderTest, EmptyPackedFieldIsOmitted) {

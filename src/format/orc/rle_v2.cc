@@ -22,14 +22,22 @@ uint32_t EncodeBitWidth(int width) {
   // Spec table "FixedBitSizes": codes 0..23 are widths 1..24, then 26, 28, 30, 32, 40, 48, 56, 64.
   if (width <= 24) return static_cast<uint32_t>(width - 1);
   switch (width) {
-    case 26: return 24;
-    case 28: return 25;
-    case 30: return 26;
-    case 32: return 27;
-    case 40: return 28;
-    case 48: return 29;
-    case 56: return 30;
-    default: return 31;
+    case 26:
+      return 24;
+    case 28:
+      return 25;
+    case 30:
+      return 26;
+    case 32:
+      return 27;
+    case 40:
+      return 28;
+    case 48:
+      return 29;
+    case 56:
+      return 30;
+    default:
+      return 31;
   }
 }
 

@@ -3,9 +3,9 @@
 // stream: bigint data, timestamp seconds and nanos, string lengths and dictionary indexes.
 //
 // Sub-encodings written (the first 2 bits of each run's header):
-//   SHORT_REPEAT (0): 3..10 copies of one value; 1 header byte + the value in 1..8 big-endian bytes.
-//   DIRECT (1):       1..512 values bit-packed (big-endian, MSB first) at one width.
-//   DELTA (3):        1..512 values as base + first delta (varints) + bit-packed |deltas|; the
+//   SHORT_REPEAT (0): 3..10 copies of one value; 1 header byte + the value in 1..8 big-endian
+//   bytes. DIRECT (1):       1..512 values bit-packed (big-endian, MSB first) at one width. DELTA
+//   (3):        1..512 values as base + first delta (varints) + bit-packed |deltas|; the
 //                     deltas must all have the first delta's sign; width 0 = fixed delta, which
 //                     also encodes long runs of one value (delta 0).
 // PATCHED_BASE (2) is not written: DIRECT at the full width is always valid, only larger when a

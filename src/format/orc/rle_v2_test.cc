@@ -11,12 +11,12 @@ namespace stocktake::format::orc {
 namespace {
 
 using testing::ByteReader;
-using testing::Decompress;
 using testing::DecodeRleV2;
+using testing::Decompress;
 
 // Encodes `values` and returns the decompressed stream bytes.
 std::string Encode(const std::vector<int64_t>& values, bool is_signed) {
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream stream(&zlib, 256 * 1024);
   RleV2Encoder rle(&stream, is_signed);
   for (int64_t v : values) rle.Add(v);
@@ -62,9 +62,9 @@ TEST(RleV2Test, SpecPatchedBaseExampleDecodes) {
       "\x8e\x13\x2b\x21\x07\xd0\x1e\x00\x14\x70\x28\x32\x3c\x46\x50\x5a\x64\x6e\x78\x82\x8c\x96"
       "\xa0\xaa\xb4\xbe\xfc\xe8",
       28);
-  const std::vector<int64_t> expected = {2030, 2000, 2020, 1000000, 2040, 2050, 2060, 2070,
-                                         2080, 2090, 2100, 2110,    2120, 2130, 2140, 2150,
-                                         2160, 2170, 2180, 2190};
+  const std::vector<int64_t> expected = {2030, 2000, 2020, 1000000, 2040, 2050, 2060,
+                                         2070, 2080, 2090, 2100,    2110, 2120, 2130,
+                                         2140, 2150, 2160, 2170,    2180, 2190};
   EXPECT_EQ(Decode(spec, expected.size(), false), expected);
 }
 
@@ -154,7 +154,7 @@ TEST(RleV2Test, PositionsLetAReaderSeek) {
   for (int i = 0; i < 50000; ++i) {
     v.push_back(i % 1000 < 300 ? 42 : static_cast<int64_t>(rng() % 100000) - 50000);
   }
-  ZlibCompressor zlib(1);
+  DeflateCompressor zlib(1);
   CompressedStream stream(&zlib, 1000);  // small chunks: positions cross many of them
   RleV2Encoder rle(&stream, true);
   std::vector<std::vector<uint64_t>> positions;

@@ -10,8 +10,8 @@
 //   boolean:   bucket_statistics.count = [number of true values].
 //   timestamp: minimum/maximum in milliseconds since the epoch; the writer time zone is UTC, so the
 //              "local" minimum/maximum and minimum_utc/maximum_utc are the same numbers. The values
-//              have millisecond precision, so the sub-millisecond nanos of the maximum are 0, written
-//              as maximum_nanos = 0 + 1 (the +1 tells "set" from the default 999999).
+//              have millisecond precision, so the sub-millisecond nanos of the maximum are 0,
+//              written as maximum_nanos = 0 + 1 (the +1 tells "set" from the default 999999).
 #pragma once
 
 #include <cstdint>

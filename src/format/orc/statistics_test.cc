@@ -23,7 +23,13 @@ TEST(ColumnStatisticsTest, IntegerEncoding) {
   s.AddInt(5);
   s.AddNulls(1);
   // number_of_values 2; int_statistics {min -1 (zigzag 1), max 5 (10), sum 4 (8)}; has_null.
-  EXPECT_EQ(Hex(s.Encode()), "0802" "1206" "0801" "100a" "1808" "5001");
+  EXPECT_EQ(Hex(s.Encode()),
+            "0802"
+            "1206"
+            "0801"
+            "100a"
+            "1808"
+            "5001");
 }
 
 TEST(ColumnStatisticsTest, IntegerSumOverflowLeavesSumOut) {
@@ -50,7 +56,13 @@ TEST(ColumnStatisticsTest, StringMinMaxAndMerge) {
   EXPECT_EQ(stripe.string_min(), "a");
   EXPECT_EQ(stripe.string_max(), "d");
   // {1: 5, 4: {1:"a", 2:"d", 3: sum 9 (zigzag 18)}, 10: false}
-  EXPECT_EQ(Hex(stripe.Encode()), "0805" "2208" "0a0161" "120164" "1812" "5000");
+  EXPECT_EQ(Hex(stripe.Encode()),
+            "0805"
+            "2208"
+            "0a0161"
+            "120164"
+            "1812"
+            "5000");
 }
 
 TEST(ColumnStatisticsTest, LongStringsBecomeBounds) {
@@ -70,19 +82,35 @@ TEST(ColumnStatisticsTest, BooleanAndTimestamp) {
   b.AddBoolean(true);
   b.AddBoolean(false);
   b.AddBoolean(true);
-  EXPECT_EQ(Hex(b.Encode()), "0803" "2a03" "0a0102" "5000");
+  EXPECT_EQ(Hex(b.Encode()),
+            "0803"
+            "2a03"
+            "0a0102"
+            "5000");
 
   ColumnStatistics t(StatsKind::kTimestamp);
   t.AddTimestampMillis(1000);
   t.AddTimestampMillis(-1);
   // {1: 2, 9: {1: -1, 2: 1000, 3: -1, 4: 1000, 6: 1}, 10: false}
-  EXPECT_EQ(Hex(t.Encode()), "0802" "4a0c" "0801" "10d00f" "1801" "20d00f" "3001" "5000");
+  EXPECT_EQ(Hex(t.Encode()),
+            "0802"
+            "4a0c"
+            "0801"
+            "10d00f"
+            "1801"
+            "20d00f"
+            "3001"
+            "5000");
 }
 
 TEST(ColumnStatisticsTest, EmptyColumnHasNoMinMax) {
   ColumnStatistics s(StatsKind::kString);
   s.AddNulls(3);
-  EXPECT_EQ(Hex(s.Encode()), "0800" "2202" "1800" "5001");
+  EXPECT_EQ(Hex(s.Encode()),
+            "0800"
+            "2202"
+            "1800"
+            "5001");
 }
 
 TEST(Utf8Test, TruncateAndIncrement) {
@@ -91,7 +119,7 @@ TEST(Utf8Test, TruncateAndIncrement) {
   EXPECT_EQ(TruncateUtf8("ab\xe6\x97\xa5", 4), "ab");
   EXPECT_EQ(IncrementUtf8("abc"), "abd");
   EXPECT_EQ(IncrementUtf8("a\x7f"), "a\xc2\x80");
-  EXPECT_EQ(IncrementUtf8("a\xf4\x8f\xbf\xbf"), "b");  // U+10FFFF cannot grow
+  EXPECT_EQ(IncrementUtf8("a\xf4\x8f\xbf\xbf"), "b");        // U+10FFFF cannot grow
   EXPECT_EQ(IncrementUtf8("\xed\x9f\xbf"), "\xee\x80\x80");  // U+D7FF -> U+E000
   EXPECT_EQ(IncrementUtf8(""), "");
 }

@@ -65,7 +65,9 @@ class StringColumnWriter final : public ColumnWriter {
   }
 
   void FinishData(StripeColumn* out) override {
-    if (!direct_ && (ids_.empty() || TooManyDistinct())) SwitchToDirect();
+    // A stripe without values keeps an empty dictionary, as Apache ORC's writer does: its C++
+    // reader cannot skip over only-null rows of a DIRECT string column after a seek.
+    if (!direct_ && TooManyDistinct()) SwitchToDirect();
     if (direct_) {
       lengths_.Flush();
       data_stream_.Flush();
@@ -78,7 +80,8 @@ class StringColumnWriter final : public ColumnWriter {
     // The dictionary is written sorted, as Apache ORC's writers do; ids are remapped to ranks.
     dictionary_.SortedIds(&sorted_ids_);
     rank_.resize(sorted_ids_.size());
-    for (size_t r = 0; r < sorted_ids_.size(); ++r) rank_[sorted_ids_[r]] = static_cast<uint32_t>(r);
+    for (size_t r = 0; r < sorted_ids_.size(); ++r)
+      rank_[sorted_ids_[r]] = static_cast<uint32_t>(r);
     for (uint32_t id : sorted_ids_) {
       const std::string_view s = dictionary_.Get(id);
       dictionary_stream_.Write(s.data(), s.size());

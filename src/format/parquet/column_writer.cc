@@ -310,13 +310,14 @@ bool ColumnWriter::DictionaryPays() const {
 }
 
 void ColumnWriter::DictionaryToPlain() {
-  // Only the open page used the dictionary: re-encode its values as PLAIN and drop it.
+  // Only the open page used the dictionary: re-encode its values as PLAIN and drop it. A
+  // verdict from a reasonably large sample also holds for the writer's later chunks.
+  if (indices_.size() >= kMinValuesToGiveUpDictionary) dictionary_gave_up_ = true;
   values_.clear();
   for (uint32_t index : indices_) values_.append(dictionary_.plain_entry(index));
   indices_.clear();
   dictionary_.Clear();
   dictionary_mode_ = false;
-  dictionary_gave_up_ = true;
 }
 
 Status ColumnWriter::FlushPage() {

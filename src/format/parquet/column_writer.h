@@ -39,6 +39,10 @@ inline constexpr uint32_t kMaxDictionaryEntries = 1u << 17;
 // highly compressible pages (long RLE runs) stay small for readers.
 inline constexpr int32_t kMaxValuesPerPage = 1 << 17;
 
+// A column gives up dictionary encoding for the rest of the file (not just the chunk) only when
+// the first page that showed it does not pay held at least this many values.
+inline constexpr size_t kMinValuesToGiveUpDictionary = 1024;
+
 // Parquet physical type of a report column (schema.h).
 Type PhysicalType(ColumnType type);
 

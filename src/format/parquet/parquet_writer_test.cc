@@ -234,6 +234,49 @@ TEST(ParquetWriterTest, RowGroupsPagesOffsetsAndStatistics) {
   EXPECT_EQ(static_cast<size_t>(expected_offset), p.footer_start);
 }
 
+// Counts of (page type, encoding) from a ColumnMetaData's encoding_stats.
+int PageCount(const TValue& meta, int page_type, int encoding) {
+  int n = 0;
+  for (const TValue& s : meta.at(13).list) {
+    if (s.at(1).i == page_type && s.at(2).i == encoding) n += static_cast<int>(s.at(3).i);
+  }
+  return n;
+}
+
+TEST(ParquetWriterTest, DictionaryOverflowSwitchesToPlainWithinTheChunk) {
+  const Schema schema = {{"Key", "key", ColumnType::kString, true, true},
+                         {"Label", "label", ColumnType::kString, false, false}};
+  WriterOptions options;
+  options.page_bytes = 8 << 10;
+  io::MemoryOutputStream out;
+  auto writer = NewParquetWriter(schema, &out, options);
+  RowBatch batch(2);
+  const std::string long_tail(300, 'x');
+  for (int r = 0; r < 20000; ++r) {
+    batch.mutable_column(0).push_back(Value::String(batch.CopyString("k" + std::to_string(r))));
+    // Low cardinality first (the dictionary pays), then unique long values until the dictionary
+    // passes kMaxDictionaryBytes (1 MiB).
+    const std::string label =
+        r < 5000 ? "L" + std::to_string(r % 10) : std::to_string(r) + long_tail;
+    batch.mutable_column(1).push_back(Value::String(batch.CopyString(label)));
+    if (batch.num_rows() == 1000) {
+      ASSERT_TRUE(writer->Add(batch).ok());
+      batch.Clear();
+    }
+  }
+  ASSERT_TRUE(writer->Finish().ok());
+  ParsedFile p = Parse(out.contents());
+  ASSERT_EQ(p.footer.at(4).list.size(), 1u);
+  const TValue& label = p.footer.at(4).list[0].at(1).list[1].at(3);
+  EXPECT_EQ(PageCount(label, 2, 0), 1);      // one PLAIN dictionary page
+  EXPECT_GT(PageCount(label, 0, 8), 0);      // RLE_DICTIONARY data pages
+  EXPECT_GT(PageCount(label, 0, 0), 0);      // then PLAIN data pages
+  EXPECT_LT(label.at(11).i, label.at(9).i);  // dictionary page before the first data page
+  const TValue& key = p.footer.at(4).list[0].at(1).list[0].at(3);
+  EXPECT_FALSE(key.has(11));
+  EXPECT_EQ(PageCount(key, 0, 8), 0);
+}
+
 TEST(ParquetWriterTest, EstimatedFileBytesTracksTheFile) {
   io::MemoryOutputStream out;
   WriterOptions options;

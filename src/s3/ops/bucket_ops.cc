@@ -41,7 +41,9 @@ OpResult CreateBucket(OpContext& ctx) {
     }
     std::string location =
         doc.child("CreateBucketConfiguration").child("LocationConstraint").text().as_string();
-    if (!location.empty() && location != ctx.service.options.region) {
+    // AWS refuses an explicit "us-east-1": that region is asked for by sending no constraint
+    // (CreateBucket API reference, LocationConstraint), so only another server region may be named.
+    if (!location.empty() && (location != ctx.service.options.region || location == "us-east-1")) {
       return S3Error(S3ErrorCode::kInvalidLocationConstraint,
                      "The specified location-constraint is not valid");
     }

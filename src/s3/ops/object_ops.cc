@@ -166,6 +166,11 @@ OpResult ReadObject(OpContext& ctx, bool with_body) {
 
 OpResult PutObject(OpContext& ctx) {
   if (auto error = ValidateKey(ctx.request.key)) return *error;
+  // Without Content-Length or chunked framing, HTTP/1.1 reads the body as empty: storing an
+  // empty object would silently drop whatever the client meant to send (AWS: 411).
+  if (!ctx.request.http->content_length && !ctx.request.http->chunked_transfer) {
+    return S3Error(S3ErrorCode::kMissingContentLength);
+  }
   store::ObjectVersion version;
   version.bucket = ctx.bucket->name;
   version.key = ctx.request.key;

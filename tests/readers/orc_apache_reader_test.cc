@@ -5,7 +5,6 @@
 // The tools are found through $ORC_TOOLS_BIN or ~/.cache/stocktake/orc-tools/bin; the tests skip
 // only when they are absent.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -57,7 +57,12 @@ Schema S3Schema() {
 
 // "ünïcode/日本語 key.txt"
 constexpr char kUnicodeKey[] =
-    "\xc3\xbc" "n" "\xc3\xaf" "code/" "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" " key.txt";
+    "\xc3\xbc"
+    "n"
+    "\xc3\xaf"
+    "code/"
+    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"
+    " key.txt";
 
 constexpr char kS3Type[] =
     "struct<bucket:string,key:string,version_id:string,is_latest:boolean,size:bigint,"
@@ -68,14 +73,29 @@ std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '"': out += "\\\""; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      default:
+        out += c;
     }
   }
   return out + "\"";
@@ -112,10 +132,18 @@ std::string ExpectedJson(const Schema& schema, const Row& row) {
       continue;
     }
     switch (schema[c].type) {
-      case ColumnType::kString: out += JsonString(cell.s); break;
-      case ColumnType::kBoolean: out += cell.i ? "true" : "false"; break;
-      case ColumnType::kInt64: out += std::to_string(cell.i); break;
-      case ColumnType::kTimestampMillis: out += "\"" + TimestampText(cell.i) + "\""; break;
+      case ColumnType::kString:
+        out += JsonString(cell.s);
+        break;
+      case ColumnType::kBoolean:
+        out += cell.i ? "true" : "false";
+        break;
+      case ColumnType::kInt64:
+        out += std::to_string(cell.i);
+        break;
+      case ColumnType::kTimestampMillis:
+        out += "\"" + TimestampText(cell.i) + "\"";
+        break;
     }
   }
   return out + "}";
@@ -174,7 +202,8 @@ std::string StatsSection(const std::string& statistics, int column) {
   const size_t at = statistics.find(header);
   if (at == std::string::npos) return "";
   const size_t end = statistics.find("\n\n", at);
-  return statistics.substr(at + header.size(), end == std::string::npos ? end : end - at - header.size());
+  return statistics.substr(at + header.size(),
+                           end == std::string::npos ? end : end - at - header.size());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +269,8 @@ class OrcWriterTest : public ::testing::Test {
   }
 
   nlohmann::json Metadata(const std::string& path, bool verbose = false) {
-    const std::string out = Tool("orc-metadata", std::string(verbose ? "-v " : "") + "'" + path + "'");
+    const std::string out =
+        Tool("orc-metadata", std::string(verbose ? "-v " : "") + "'" + path + "'");
     return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
   }
 
@@ -258,13 +288,14 @@ std::vector<Row> SampleRows() {
        Bool(false), Int(12000), Int(1704067199999), Str("etag-2"), Str("GLACIER")},
       {Str("examplebucket"), Str("docs/report, final \"v2\".pdf"), Null(), Null(), Int(0),
        Int(951782400000), Null(), Str("STANDARD")},
-      {Str("examplebucket"), Str(kUnicodeKey),
-       Str("null"), Bool(true), Int(INT64_MAX), Int(2147483648500), Str(""), Str("")},
+      {Str("examplebucket"), Str(kUnicodeKey), Str("null"), Bool(true), Int(INT64_MAX),
+       Int(2147483648500), Str(""), Str("")},
       {Str("examplebucket"), Str("empty-ts"), Str("abc"), Bool(false), Int(INT64_MIN), Null(),
        Str("tab\there\nnewline\\slash"), Null()},
-      {Str("examplebucket"), Str(""), Str(""), Bool(true), Int(-1), Int(0), Str("x"), Str("STANDARD")},
-      {Str("examplebucket"), Str("pre-1970"), Str("v"), Bool(false), Int(1), Int(-1500),
-       Str("y"), Str("STANDARD_IA")},
+      {Str("examplebucket"), Str(""), Str(""), Bool(true), Int(-1), Int(0), Str("x"),
+       Str("STANDARD")},
+      {Str("examplebucket"), Str("pre-1970"), Str("v"), Bool(false), Int(1), Int(-1500), Str("y"),
+       Str("STANDARD_IA")},
       {Str("examplebucket"), Str("epoch-2015"), Str("w"), Bool(true), Int(2), Int(1420070400000),
        Str("z"), Str("STANDARD_IA")},
       {Str("examplebucket"), Str("just-before-2015"), Str("w"), Bool(true), Int(3),
@@ -308,13 +339,14 @@ TEST_F(OrcWriterTest, AllTypesNullsUnicodeAndEscapes) {
   EXPECT_EQ(StatsSection(stats, 0), "Column has 11 values and has null value: no");
   EXPECT_EQ(StatsSection(stats, 2),
             "Data type: String\nValues: 11\nHas null: no\nMinimum: \nMaximum: " +
-                std::string(kUnicodeKey) + "\nTotal length: " +
-                std::to_string(TotalLength(rows, 1)));
+                std::string(kUnicodeKey) +
+                "\nTotal length: " + std::to_string(TotalLength(rows, 1)));
   EXPECT_EQ(StatsSection(stats, 3),
             "Data type: String\nValues: 10\nHas null: yes\nMinimum: \n"
             "Maximum: w\nTotal length: " +
                 std::to_string(TotalLength(rows, 2)));
-  EXPECT_EQ(StatsSection(stats, 4), "Data type: Boolean\nValues: 10\nHas null: yes\n(true: 7; false: 3)");
+  EXPECT_EQ(StatsSection(stats, 4),
+            "Data type: Boolean\nValues: 10\nHas null: yes\n(true: 7; false: 3)");
   EXPECT_EQ(StatsSection(stats, 5),
             "Data type: Integer\nValues: 11\nHas null: no\nMinimum: -9223372036854775808\n"
             "Maximum: 9223372036854775807\nSum: not defined");
@@ -368,8 +400,12 @@ BigCase MakeBigCase(size_t n) {
   BigCase c;
   c.schema = S3Schema();
   c.schema.push_back({"Mixed", "mixed", ColumnType::kString, false, false});
+  // Null in every row of the first stripes (empty DATA streams), then values.
+  c.schema.push_back({"Sparse", "sparse", ColumnType::kInt64, false, false});
+  c.schema.push_back({"Nothing", "nothing", ColumnType::kString, false, false});
   std::mt19937_64 rng(2024);
-  const char* classes[] = {"STANDARD", "STANDARD_IA", "GLACIER", "DEEP_ARCHIVE", "INTELLIGENT_TIERING"};
+  const char* classes[] = {"STANDARD", "STANDARD_IA", "GLACIER", "DEEP_ARCHIVE",
+                           "INTELLIGENT_TIERING"};
   for (size_t i = 0; i < n; ++i) {
     Row r;
     r.push_back(Str(i < n / 2 ? "bucket-a" : "bucket-b"));
@@ -387,7 +423,11 @@ BigCase MakeBigCase(size_t n) {
              static_cast<unsigned long long>(rng()));
     r.push_back(Str(etag));
     r.push_back(Str(classes[(i / 100) % 5]));
-    r.push_back(Str(i < 15000 ? std::string("same") : "unique-" + std::to_string(i)));
+    // Pairs for the first 10,000 rows (passes the early dictionary check), unique after: the first
+    // stripe ends above the dictionary ratio and is rewritten direct at the stripe end.
+    r.push_back(Str(i < 10000 ? "dup-" + std::to_string(i / 2) : "unique-" + std::to_string(i)));
+    r.push_back(i < 40000 ? Null() : Int(static_cast<int64_t>(i % 1000)));
+    r.push_back(Null());
     c.rows.push_back(std::move(r));
   }
   return c;
@@ -414,7 +454,7 @@ TEST_F(OrcWriterTest, ManyRowsAcrossStripesAndRowGroups) {
     rows_in_stripes += stripe["rows"].get<uint64_t>();
     EXPECT_EQ(stripe["timezone"], "UTC");
     for (const auto& e : stripe["encodings"]) {
-      if (e["column"] == 2 || e["column"] == 7) {
+      if (e["column"] == 2 || e["column"] == 7 || e["column"] == 9) {
         EXPECT_EQ(e["encoding"], "direct rle2") << s;
       }
       if (e["column"] == 1 || e["column"] == 8) {
@@ -438,17 +478,22 @@ TEST_F(OrcWriterTest, ManyRowsAcrossStripesAndRowGroups) {
   snprintf(min_key, sizeof(min_key), "data/%08d/object-%d.bin", 0, 0);
   snprintf(max_key, sizeof(max_key), "data/%08zu/object-%zu.bin", (kRows - 1) / 7, kRows - 1);
   const std::string key_stats = StatsSection(stats, 2);
-  EXPECT_NE(key_stats.find("Values: " + std::to_string(kRows) + "\nHas null: no\n"), std::string::npos)
+  EXPECT_NE(key_stats.find("Values: " + std::to_string(kRows) + "\nHas null: no\n"),
+            std::string::npos)
       << key_stats;
-  EXPECT_NE(key_stats.find(std::string("Minimum: ") + min_key + "\n"), std::string::npos) << key_stats;
-  EXPECT_NE(key_stats.find(std::string("Maximum: ") + max_key + "\n"), std::string::npos) << key_stats;
+  EXPECT_NE(key_stats.find(std::string("Minimum: ") + min_key + "\n"), std::string::npos)
+      << key_stats;
+  EXPECT_NE(key_stats.find(std::string("Maximum: ") + max_key + "\n"), std::string::npos)
+      << key_stats;
   EXPECT_NE(StatsSection(stats, 3).find("Has null: yes"), std::string::npos);
-  EXPECT_EQ(StatsSection(stats, 0), "Column has " + std::to_string(kRows) + " values and has null value: no");
+  EXPECT_EQ(StatsSection(stats, 0),
+            "Column has " + std::to_string(kRows) + " values and has null value: no");
 
   // Row index statistics: orc-statistics -i lists every row group of every stripe.
   const std::string with_index = Tool("orc-statistics", "-i '" + path + "'");
   size_t row_groups = 0;
-  for (size_t at = 0; (at = with_index.find("--- RowIndex ", at)) != std::string::npos; ++at) ++row_groups;
+  for (size_t at = 0; (at = with_index.find("--- RowIndex ", at)) != std::string::npos; ++at)
+    ++row_groups;
   // One entry per column per row group; stripes restart row groups.
   EXPECT_GE(row_groups, (kRows / 10000) * c.schema.size() + c.schema.size());
 }
@@ -463,8 +508,8 @@ TEST_F(OrcWriterTest, RowIndexPositionsLetApacheOrcSeek) {
   options.row_group_bytes = 1 << 20;
   const std::string path = WriteOrc("seek", c.schema, c.rows, options, 2500);
   // Seek to row group starts, to just before/after them, across stripes, and to random rows.
-  std::vector<std::pair<uint64_t, uint64_t>> probes = {{0, 3}, {9999, 3}, {10000, 2}, {10001, 5},
-                                                       {59999, 3}, {60000, 3}, {kRows - 2, 2}};
+  std::vector<std::pair<uint64_t, uint64_t> > probes = {
+      {0, 3}, {9999, 3}, {10000, 2}, {10001, 5}, {59999, 3}, {60000, 3}, {kRows - 2, 2}};
   std::mt19937 rng(11);
   for (int i = 0; i < 60; ++i) probes.push_back({rng() % kRows, 1 + rng() % 20});
   std::string args = "seek";
@@ -505,7 +550,7 @@ TEST_F(OrcWriterTest, FileTailFieldsMatchApacheOrc) {
   const std::string reference_path = "/work/shared/orc-examples/csvimport_s3_inventory_schema.orc";
   const std::string field_lines[] = {
       "  compression: ZLIB\n", "  version: 0\n  version: 12\n", "  writer_version: 6\n",
-      "  magic: \"ORC\"\n",     "  header_length: 3\n",          "  row_index_stride: 10000\n",
+      "  magic: \"ORC\"\n",    "  header_length: 3\n",          "  row_index_stride: 10000\n",
   };
   for (const std::string& f : field_lines) EXPECT_NE(ours.find(f), std::string::npos) << f << ours;
   for (const char* f : {"  footer_length: ", "  compression_block_size: 262144\n",
@@ -524,7 +569,8 @@ TEST_F(OrcWriterTest, FileTailFieldsMatchApacheOrc) {
 
 TEST_F(OrcWriterTest, LongStringStatisticsAreBounds) {
   const Schema schema = {{"Key", "key", ColumnType::kString, true, true}};
-  std::vector<Row> rows = {{Str(std::string(1500, 'b'))}, {Str("a")}, {Str(std::string(2000, 'c'))}};
+  std::vector<Row> rows = {
+      {Str(std::string(1500, 'b'))}, {Str("a")}, {Str(std::string(2000, 'c'))}};
   const std::string path = WriteOrc("long", schema, rows);
   ExpectContents(path, schema, rows);
   const std::string raw = Tool("orc-metadata", "-r '" + path + "'");
