@@ -147,8 +147,12 @@ void InventoryService::Tick() {
         auto runs = ListRuns(bucket.name, id);
         lock.lock();
         bool any_run = runs.ok() && !runs->empty();
+        // Any run inside a slot serves it: a restart must not add a scheduled run to a slot
+        // that already has a report, nor to the slot in which the configuration was created.
         for (const RunRecord& r : runs.ok() ? *runs : std::vector<RunRecord>()) {
-          state.last_slot_served = std::max(state.last_slot_served, r.scheduled_for_ms);
+          int64_t served = std::max(r.scheduled_for_ms,
+                                    CurrentSlotStart(config->frequency, r.requested_ms));
+          state.last_slot_served = std::max(state.last_slot_served, served);
         }
         state.known_enabled = any_run;  // a config with runs is not "new"
         if (!any_run && !options_.first_run_immediately) state.last_slot_served = slot;

@@ -1,7 +1,10 @@
 #include "inventory/report_job.h"
 
+#include <chrono>
+#include <cstdlib>
 #include <map>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "common/crypto.h"
@@ -17,6 +20,16 @@ namespace {
 constexpr const char* kAccessDeniedReason =
     "S3 doesn't have access to the destination bucket or KMS key. Ask the owner of the "
     "destination bucket or KMS key to grant the necessary access and then try again.";
+
+// Failpoint for crash tests: STOCKTAKE_FAILPOINT_PUBLISH_DELAY_MS pauses before each object of
+// the publication, so a test can kill the server between data files and the manifest.
+void PublishFailpoint() {
+  static const int delay_ms = [] {
+    const char* v = std::getenv("STOCKTAKE_FAILPOINT_PUBLISH_DELAY_MS");
+    return v ? std::atoi(v) : 0;
+  }();
+  if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+}
 
 // io::OutputStream over a store blob: Close() makes the blob durable (not yet visible).
 class BlobOutputStream final : public io::OutputStream {
@@ -151,6 +164,7 @@ store::ObjectVersion ReportObject(const store::Bucket& destination,
 
 Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
                     std::string_view bytes) {
+  PublishFailpoint();
   ASSIGN_OR_RETURN(auto blob, store.NewBlob());
   Status st = blob->Write(bytes);
   if (st.ok()) st = blob->Finish();
@@ -278,6 +292,7 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
   }
   for (size_t i = 0; i < files.size(); ++i) {
     PendingFile& f = files[i];
+    PublishFailpoint();
     store::ObjectVersion object =
         ReportObject(destination, config, f.manifest_entry.key,
                      layout.format() == format::FileFormat::kCsv ? "application/gzip"

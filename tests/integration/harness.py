@@ -67,6 +67,8 @@ class Server:
                 self.proc.wait()
         if self.proc and self.proc.stdout:
             self.proc.stdout.close()
+        if self.proc:
+            self.log.close()
         self.proc = None
 
     def kill(self):

@@ -90,7 +90,8 @@ def read_csv_report(manifest, paths):
     if not paths:
         return []
     return duckdb("SELECT * FROM read_csv(%s, header=false, quote='\"', escape='\"', "
-                  "columns=%s, compression='gzip', auto_detect=false, strict_mode=true)"
+                  "columns=%s, compression='gzip', auto_detect=false, strict_mode=true, "
+                  "allow_quoted_nulls=false)"
                   % (sql_list(paths), columns))
 
 
