@@ -1,6 +1,7 @@
 #include "cli/serve.h"
 
 #include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -39,6 +40,8 @@ bool ParseDailyTime(const std::string& text, int* hour, int* minute) {
 }
 
 int RunServe(const ServeOptions& options) {
+  // Logs go to stderr: stdout carries only the start-up lines tools and tests read.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("stocktake"));
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   // Block the termination signals in every thread; the main thread waits for them below.
   sigset_t signals;
