@@ -26,6 +26,7 @@ struct ServeOptions {
   std::string log_level = "info";
   std::string inventory_daily_time = "01:00";
   std::string inventory_first_run = "immediate";
+  uint64_t inventory_max_rows_per_file = 1'000'000;
 };
 
 bool ParseDailyTime(const std::string& text, int* hour, int* minute) {
@@ -84,6 +85,7 @@ int RunServe(const ServeOptions& options) {
     return 1;
   }
   inventory_options.first_run_immediately = options.inventory_first_run == "immediate";
+  inventory_options.job.max_rows_per_file = options.inventory_max_rows_per_file;
   inventory::InventoryService inventory(store->get(), SystemClock::Default(), inventory_options);
 
   s3::ServiceContext context;
@@ -139,6 +141,10 @@ void AddServeCommand(CLI::App& app) {
                     "immediate: a new configuration's first report within a minute; schedule: "
                     "wait for the scheduled time, as AWS")
       ->check(CLI::IsMember({"immediate", "schedule"}))
+      ->capture_default_str();
+  serve->add_option("--inventory-max-rows-per-file", options->inventory_max_rows_per_file,
+                    "Rows per report data file (split at the next key)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   serve->callback([options]() { std::exit(RunServe(*options)); });
 }

@@ -251,6 +251,8 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     }
   }
   if (st.ok()) st = scan->status();
+  // An empty report still has one (empty) data file, so readers find its schema.
+  if (st.ok() && files.empty() && !file.is_open()) st = file.Open();
   if (st.ok() && file.is_open()) {
     st = flush_batch();
     if (st.ok()) st = file.Close(&files);

@@ -138,6 +138,31 @@ class ErrorTest(ServerTestCase, S3Asserts):
                                 "MalformedXML")
         self.assertKeepUnchanged()
 
+    def test_delete_objects_entry_without_key(self):
+        body = b"<Delete><Object><VersionId>x</VersionId></Object></Delete>"
+        self.assertRawError(signed(self.server, "POST", "/errors", "delete", body=body), 400,
+                            "MalformedXML")
+        self.assertKeepUnchanged()
+
+    def test_invalid_version_id(self):
+        # A version id that cannot exist is the client's error (400), not the server's (500).
+        for method, query in [("GET", "versionId=garbage"), ("HEAD", "versionId=garbage"),
+                              ("DELETE", "versionId=garbage"),
+                              ("GET", "tagging&versionId=garbage"),
+                              ("DELETE", "tagging&versionId=garbage")]:
+            status, headers, body = signed(self.server, method, "/errors/keep", query)
+            if method == "HEAD":
+                self.assertEqual((status, body), (400, b""))
+                continue
+            root = self.assertRawError((status, headers, body), 400, "InvalidArgument")
+            self.assertIn("version", root.findtext("Message").lower())
+        resp = self.s3.delete_objects(Bucket="errors", Delete={"Objects": [
+            {"Key": "keep", "VersionId": "garbage"}, {"Key": "missing"}]})
+        self.assertEqual([e["Code"] for e in resp["Errors"]], ["InvalidArgument"])
+        self.assertTrue(resp["Errors"][0]["Message"])
+        self.assertEqual([d["Key"] for d in resp["Deleted"]], ["missing"])
+        self.assertKeepUnchanged()
+
     def test_malformed_xml_too_large(self):
         body = b"<Tagging><TagSet>" + b" " * (2 << 20) + b"</TagSet></Tagging>"
         status, headers, resp = signed(self.server, "PUT", "/errors/keep", "tagging", body=body)
@@ -254,6 +279,49 @@ class ErrorTest(ServerTestCase, S3Asserts):
         self.assertClientError(lambda: self.s3.head_object(Bucket="errors", Key="trunc-streaming"),
                                "404", 404)
         self.assertNoTmpFiles()
+
+    def test_early_errors_reach_clients_that_send_bodies(self):
+        # Errors found before the body is read (no bucket, key too long, metadata too large,
+        # bad auth) leave the body unread. The client must still get the S3 error, not a reset
+        # connection or an empty "400", and the connection after it must not be reused blindly.
+        # Bodies below botocore's 1 MB Expect: 100-continue threshold are the hard case.
+        bad_auth = self.server.client(secret_key="wrong")
+        for size in [1000, 100_000, 600_000, 3_000_000]:
+            body = os.urandom(size)
+            for fn, code in [
+                    (lambda: self.s3.put_object(Bucket="nope", Key="k", Body=body),
+                     "NoSuchBucket"),
+                    (lambda: self.s3.put_object(Bucket="errors", Key="k" * 1025, Body=body),
+                     "KeyTooLongError"),
+                    (lambda: self.s3.put_object(Bucket="errors", Key="k", Body=body,
+                                                Metadata={"a": "x" * 3000}), "MetadataTooLarge"),
+                    (lambda: bad_auth.put_object(Bucket="errors", Key="k", Body=body),
+                     "SignatureDoesNotMatch")]:
+                for _ in range(2):
+                    err = self.assertClientError(fn, code, 404 if code == "NoSuchBucket"
+                                                 else 403 if code == "SignatureDoesNotMatch"
+                                                 else 400)
+                    self.assertEqual(err["Error"]["Code"], code, (size, code))
+        self.assertClientError(lambda: self.s3.head_object(Bucket="errors", Key="k"), "404", 404)
+        # The raw exchange: Connection: close on the error, then an orderly close.
+        hdrs = sign(self.server, "PUT", "/nope/k", body=b"x" * 200_000)
+        status, headers, body = send(self.server, "PUT", "/nope/k", body=b"x" * 200_000,
+                                     headers=hdrs)
+        self.assertRawError((status, headers, body), 404, "NoSuchBucket")
+        self.assertEqual(headers.get("connection"), "close")
+        self.assertKeepUnchanged()
+
+    @unittest.skipUnless(os.environ.get("STOCKTAKE_SLOW_TESTS"), "takes the 120 s io timeout")
+    def test_idle_connection_is_closed_after_io_timeout(self):
+        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=200)
+        started = time.time()
+        try:
+            self.assertEqual(sock.recv(100), b"")
+        except ConnectionResetError:
+            pass
+        finally:
+            sock.close()
+        self.assertLess(time.time() - started, 150)
 
     def test_missing_content_length(self):
         hdrs = sign(self.server, "PUT", "/errors/no-length", payload_hash="UNSIGNED-PAYLOAD")

@@ -2,10 +2,13 @@
 
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -29,6 +32,13 @@ const std::string* HttpRequestHead::FindHeader(std::string_view name) const {
 namespace {
 
 constexpr size_t kBodyBufferBytes = 256 * 1024;
+// After answering a request whose body was left unread (an early error), the connection is
+// closed "lingering" as nginx does: the response is followed by a FIN and the rest of the body is
+// read and discarded for a while. Closing at once with unread bytes makes the kernel send a RST,
+// which can destroy the response in the client's receive buffer before it reads it (boto3 then
+// reports a bare "400"/"404" or a connection error instead of the S3 error).
+constexpr int kLingerSeconds = 5;
+constexpr int kLingerReadTimeoutMs = 1000;
 // S3's largest single PUT is 5 GiB; multipart parts are smaller. Beyond this the parser refuses.
 constexpr uint64_t kMaxBodyBytes = 5ull * 1024 * 1024 * 1024 + 64 * 1024 * 1024;
 
@@ -37,6 +47,95 @@ std::string Lower(std::string_view s) {
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
+
+// Blocking reads and writes on a connected socket that honour SO_RCVTIMEO / SO_SNDTIMEO (a
+// timeout surfaces as error::timed_out). Asio's own synchronous socket operations do not: on
+// EAGAIN they poll() without a timeout, so a client that stops sending (or reading) would hold
+// its connection thread forever. Models Beast's SyncReadStream and SyncWriteStream; only the
+// error_code overloads are used, the throwing ones exist to satisfy the concepts.
+class TimedStream {
+ public:
+  explicit TimedStream(int fd) : fd_(fd) {}
+
+  template <class MutableBufferSequence>
+  size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
+    std::array<iovec, kMaxSlices> iov;
+    size_t count = Gather(buffers, &iov);
+    ec = {};
+    if (count == 0) return 0;
+    while (true) {
+      ssize_t got = ::readv(fd_, iov.data(), static_cast<int>(count));
+      if (got > 0) return static_cast<size_t>(got);
+      if (got == 0) {
+        ec = asio::error::eof;
+        return 0;
+      }
+      if (errno != EINTR) {
+        ec = ErrnoError();
+        return 0;
+      }
+    }
+  }
+
+  template <class ConstBufferSequence>
+  size_t write_some(const ConstBufferSequence& buffers, beast::error_code& ec) {
+    std::array<iovec, kMaxSlices> iov;
+    size_t count = Gather(buffers, &iov);
+    ec = {};
+    if (count == 0) return 0;
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = count;
+    while (true) {
+      // MSG_NOSIGNAL: a client gone away is an error here, not a SIGPIPE.
+      ssize_t sent = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+      if (sent >= 0) return static_cast<size_t>(sent);
+      if (errno != EINTR) {
+        ec = ErrnoError();
+        return 0;
+      }
+    }
+  }
+
+  template <class MutableBufferSequence>
+  size_t read_some(const MutableBufferSequence& buffers) {
+    beast::error_code ec;
+    size_t n = read_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+
+  template <class ConstBufferSequence>
+  size_t write_some(const ConstBufferSequence& buffers) {
+    beast::error_code ec;
+    size_t n = write_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+
+ private:
+  static constexpr size_t kMaxSlices = 16;  // a partial read/write is fine: callers loop
+
+  template <class BufferSequence>
+  static size_t Gather(const BufferSequence& buffers, std::array<iovec, kMaxSlices>* iov) {
+    size_t count = 0;
+    for (auto it = asio::buffer_sequence_begin(buffers);
+         it != asio::buffer_sequence_end(buffers) && count < kMaxSlices; ++it) {
+      auto buffer = *it;
+      if (buffer.size() == 0) continue;
+      (*iov)[count++] = iovec{const_cast<void*>(static_cast<const void*>(buffer.data())),
+                              buffer.size()};
+    }
+    return count;
+  }
+
+  static beast::error_code ErrnoError() {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return asio::error::timed_out;
+    return beast::error_code(errno, boost::system::system_category());
+  }
+
+  int fd_;
+};
 
 void SetSocketTimeouts(int fd, int seconds) {
   timeval tv{seconds, 0};
@@ -48,8 +147,8 @@ using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
 class ParserBody final : public HttpBody {
  public:
-  ParserBody(tcp::socket& socket, beast::flat_buffer& buffer, Parser& parser)
-      : socket_(socket), buffer_(buffer), parser_(parser), storage_(kBodyBufferBytes) {}
+  ParserBody(TimedStream& stream, beast::flat_buffer& buffer, Parser& parser)
+      : stream_(stream), buffer_(buffer), parser_(parser), storage_(kBodyBufferBytes) {}
 
   Result<std::string_view> Read(size_t max_bytes) override {
     if (parser_.is_done()) return std::string_view();
@@ -57,7 +156,7 @@ class ParserBody final : public HttpBody {
     parser_.get().body().data = storage_.data();
     parser_.get().body().size = want;
     beast::error_code ec;
-    bhttp::read(socket_, buffer_, parser_, ec);
+    bhttp::read(stream_, buffer_, parser_, ec);
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) {
       failed_ = true;
@@ -71,7 +170,7 @@ class ParserBody final : public HttpBody {
   bool failed() const { return failed_; }
 
  private:
-  tcp::socket& socket_;
+  TimedStream& stream_;
   beast::flat_buffer& buffer_;
   Parser& parser_;
   std::vector<char> storage_;
@@ -80,15 +179,15 @@ class ParserBody final : public HttpBody {
 
 class SocketResponder final : public HttpResponder {
  public:
-  SocketResponder(tcp::socket& socket, bool keep_alive, unsigned version)
-      : socket_(socket), keep_alive_(keep_alive), version_(version) {}
+  SocketResponder(TimedStream& stream, const ParserBody& body, bool keep_alive, unsigned version)
+      : stream_(stream), body_(body), keep_alive_(keep_alive), version_(version) {}
 
   Status SendContinue() override {
     if (continue_sent_ || sent_) return Status::OK();
     continue_sent_ = true;
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     beast::error_code ec;
-    asio::write(socket_, asio::buffer(kContinue.data(), kContinue.size()), ec);
+    asio::write(stream_, asio::buffer(kContinue.data(), kContinue.size()), ec);
     if (ec) return Status::IOError("sending 100-continue: " + ec.message());
     return Status::OK();
   }
@@ -98,10 +197,10 @@ class SocketResponder final : public HttpResponder {
     for (const auto& [k, v] : head.headers) res.set(k, v);
     res.body().assign(body.data(), body.size());
     res.prepare_payload();
-    res.keep_alive(keep_alive_);
+    res.keep_alive(KeepAlive());
     sent_ = true;
     beast::error_code ec;
-    bhttp::write(socket_, res, ec);
+    bhttp::write(stream_, res, ec);
     if (ec) return Status::IOError("writing response: " + ec.message());
     return Status::OK();
   }
@@ -110,11 +209,11 @@ class SocketResponder final : public HttpResponder {
     bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(head.status), version_};
     for (const auto& [k, v] : head.headers) res.set(k, v);
     res.content_length(content_length);
-    res.keep_alive(keep_alive_);
+    res.keep_alive(KeepAlive());
     sent_ = true;
     bhttp::response_serializer<bhttp::empty_body> sr{res};
     beast::error_code ec;
-    bhttp::write_header(socket_, sr, ec);
+    bhttp::write_header(stream_, sr, ec);
     if (ec) return Status::IOError("writing response: " + ec.message());
     return Status::OK();
   }
@@ -124,13 +223,13 @@ class SocketResponder final : public HttpResponder {
     bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(head.status), version_};
     for (const auto& [k, v] : head.headers) res.set(k, v);
     res.content_length(content_length);
-    res.keep_alive(keep_alive_);
+    res.keep_alive(KeepAlive());
     res.body().data = nullptr;
     res.body().more = true;
     sent_ = true;
     bhttp::response_serializer<bhttp::buffer_body> sr{res};
     beast::error_code ec;
-    bhttp::write_header(socket_, sr, ec);
+    bhttp::write_header(stream_, sr, ec);
     if (ec) return Status::IOError("writing response header: " + ec.message());
     uint64_t sent = 0;
     while (sent < content_length) {
@@ -143,7 +242,7 @@ class SocketResponder final : public HttpResponder {
       res.body().data = const_cast<char*>(chunk->data());
       res.body().size = chunk->size();
       res.body().more = true;
-      bhttp::write(socket_, sr, ec);
+      bhttp::write(stream_, sr, ec);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) {
         broken_ = true;
@@ -153,7 +252,7 @@ class SocketResponder final : public HttpResponder {
     }
     res.body().data = nullptr;
     res.body().more = false;
-    bhttp::write(socket_, sr, ec);
+    bhttp::write(stream_, sr, ec);
     if (ec && ec != bhttp::error::need_buffer) {
       broken_ = true;
       return Status::IOError("finishing response: " + ec.message());
@@ -165,7 +264,13 @@ class SocketResponder final : public HttpResponder {
   bool broken() const { return broken_; }
 
  private:
-  tcp::socket& socket_;
+  // A request body not read to its end (an error answered early) cannot be skipped reliably,
+  // so the connection ends after this response: tell the client (Connection: close) so it does
+  // not send its next request on it.
+  bool KeepAlive() const { return keep_alive_ && body_.complete() && !body_.failed(); }
+
+  TimedStream& stream_;
+  const ParserBody& body_;
   bool keep_alive_;
   unsigned version_;
   bool continue_sent_ = false;
@@ -216,6 +321,23 @@ struct HttpServer::Impl {
     }
   }
 
+  // Sends FIN after the response, then reads and discards what the client still sends (the
+  // rest of its body) until it closes, kLingerSeconds pass, or it pauses for
+  // kLingerReadTimeoutMs. Stop() shutting the socket down ends it early.
+  static void LingeringClose(tcp::socket& socket, TimedStream& stream) {
+    beast::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    timeval tv{0, kLingerReadTimeoutMs * 1000};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kLingerSeconds);
+    std::vector<char> sink(64 * 1024);
+    while (std::chrono::steady_clock::now() < deadline) {
+      stream.read_some(asio::buffer(sink), ec);
+      if (ec) return;  // EOF, reset, or a pause longer than the read timeout
+    }
+  }
+
   void SetBusy(uint64_t id, bool busy) {
     std::lock_guard lock(mu);
     connections[id].busy = busy;
@@ -229,17 +351,18 @@ struct HttpServer::Impl {
     auto endpoint = socket.remote_endpoint(ec);
     if (!ec) remote = endpoint.address().to_string();
     beast::flat_buffer buffer;
+    TimedStream stream(socket.native_handle());
     while (!stopping.load()) {
       Parser parser;
       parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
       parser.body_limit(kMaxBodyBytes);
-      bhttp::read_header(socket, buffer, parser, ec);
+      bhttp::read_header(stream, buffer, parser, ec);
       if (ec) {
         if (ec == bhttp::error::header_limit) {
           static constexpr std::string_view kTooLarge =
               "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
               "Connection: close\r\n\r\n";
-          asio::write(socket, asio::buffer(kTooLarge.data(), kTooLarge.size()), ec);
+          asio::write(stream, asio::buffer(kTooLarge.data(), kTooLarge.size()), ec);
         }
         break;
       }
@@ -257,11 +380,15 @@ struct HttpServer::Impl {
       head.chunked_transfer = parser.chunked();
       head.remote_address = remote;
       bool keep_alive = msg.keep_alive() && !stopping.load();
-      ParserBody body(socket, buffer, parser);
-      SocketResponder responder(socket, keep_alive, msg.version());
+      ParserBody body(stream, buffer, parser);
+      SocketResponder responder(stream, body, keep_alive, msg.version());
       handler(head, body, responder);
       SetBusy(id, false);
       // A body left unread (an error answered early) would desynchronize the stream: close.
+      if (!body.failed() && !body.complete() && responder.sent() && !responder.broken()) {
+        LingeringClose(socket, stream);
+        break;
+      }
       if (!keep_alive || responder.broken() || !responder.sent() || body.failed() ||
           !body.complete()) {
         break;

@@ -58,7 +58,10 @@ Result<ListPage> Walk(store::ObjectStore& store, const std::string& bucket,
         break;
       }
       if (count == request.max_keys) {
-        page.truncated = true;
+        // max-keys=0 asks for no entries, not for a page to continue from: a truncated answer
+        // would carry an empty continuation token / marker that pages forever.
+        page.truncated = request.max_keys > 0;
+        exhausted = true;
         break;
       }
       ++count;

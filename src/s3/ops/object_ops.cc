@@ -133,6 +133,10 @@ OpResult ReadObject(OpContext& ctx, bool with_body) {
   uint64_t first = byte_range ? byte_range->first : 0;
   uint64_t length = byte_range ? byte_range->length : v.size;
   if (byte_range) {
+    // The stored checksum covers the whole object: sent with a part of it, clients that
+    // validate responses (botocore, the aws CLI) would reject correct bytes. AWS omits it too.
+    std::erase_if(response.headers,
+                  [](const auto& h) { return h.first.starts_with("x-amz-checksum-"); });
     response.status = 206;
     response.SetHeader("Content-Range", "bytes " + std::to_string(first) + "-" +
                                             std::to_string(first + length - 1) + "/" +
@@ -209,6 +213,9 @@ OpResult HeadObject(OpContext& ctx) { return ReadObject(ctx, false); }
 OpResult DeleteObject(OpContext& ctx) {
   auto result =
       ctx.store().DeleteObject(ctx.bucket->name, ctx.request.key, VersionIdParam(ctx.request));
+  if (!result.ok() && result.status().code() == StatusCode::kInvalidArgument) {
+    return InvalidVersionIdError();
+  }
   if (!result.ok() && !result.status().IsNotFound()) return FromStatus(result.status());
   S3Response response = S3Response::NoContent();
   if (result.ok()) {
@@ -230,6 +237,10 @@ OpResult DeleteObjects(OpContext& ctx) {
   if (objects.empty() || objects.size() > kMaxDeleteObjects) {
     return S3Error(S3ErrorCode::kMalformedXML);
   }
+  // Every <Object> names a key: one without is a malformed document, not a delete of "".
+  for (pugi::xml_node o : objects) {
+    if (!o.child("Key")) return S3Error(S3ErrorCode::kMalformedXML);
+  }
   XmlWriter xml("DeleteResult");
   for (pugi::xml_node o : objects) {
     std::string key = o.child("Key").text().as_string();
@@ -240,9 +251,15 @@ OpResult DeleteObjects(OpContext& ctx) {
                                            version ? std::optional<std::string_view>(*version)
                                                    : std::nullopt);
     if (!result.ok() && !result.status().IsNotFound()) {
+      // Per-key failures are reported in the document (the request itself succeeded).
+      S3Error error = result.status().code() == StatusCode::kInvalidArgument
+                          ? InvalidVersionIdError()
+                          : FromStatus(result.status());
       xml.Open("Error").Element("Key", key);
       if (version) xml.Element("VersionId", *version);
-      xml.Element("Code", "InternalError").Element("Message", result.status().message()).Close();
+      xml.Element("Code", error.info().code)
+          .Element("Message", error.effective_message())
+          .Close();
       continue;
     }
     if (quiet) continue;

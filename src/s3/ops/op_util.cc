@@ -76,6 +76,10 @@ std::variant<pugi::xml_document*, S3Error> ParseXmlBody(OpContext& ctx, pugi::xm
   return doc;
 }
 
+S3Error InvalidVersionIdError() {
+  return S3Error(S3ErrorCode::kInvalidArgument, "Invalid version id specified");
+}
+
 std::optional<std::string_view> VersionIdParam(const S3Request& request) {
   const std::string* v = request.Query("versionId");
   if (v == nullptr) return std::nullopt;
@@ -87,6 +91,9 @@ std::variant<store::ObjectVersion, S3Error> LoadObject(OpContext& ctx, std::stri
                                                        std::optional<std::string_view> version) {
   auto object = ctx.store().GetObject(bucket, key, version);
   if (!object.ok()) {
+    if (object.status().code() == StatusCode::kInvalidArgument && version) {
+      return InvalidVersionIdError();
+    }
     if (!object.status().IsNotFound()) return FromStatus(object.status());
     if (version) {
       return S3Error(S3ErrorCode::kNoSuchVersion,

@@ -23,6 +23,9 @@ std::string UnquoteEtag(std::string_view etag);
 std::variant<pugi::xml_document*, S3Error> ParseXmlBody(OpContext& ctx, pugi::xml_document* doc,
                                                         size_t max_bytes = 1 << 20);
 
+// A version id the store cannot parse (it never named a version): 400, as AWS, not a 500.
+S3Error InvalidVersionIdError();
+
 // Reads a version id query parameter ("null" names the null version).
 std::optional<std::string_view> VersionIdParam(const S3Request& request);
 

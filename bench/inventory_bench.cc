@@ -1,0 +1,783 @@
+// inventory_bench: the benchmark of record for inventory reports (issues 4 and 8).
+//
+//   1. load   fills bucket `bench-source` (versioning on) of a fresh data directory with N
+//             synthetic objects (bench/synthetic_objects.h: nested keys of 20-200 bytes, ~60 on
+//             average, some versions and delete markers) through ObjectStore::BulkLoadForBenchmark
+//             in batches of 100,000 versions, then flushes and compacts (steady-state metadata
+//             bytes per object).
+//   2. floors scan only: iterate the snapshot (ObjectStore::NewSnapshotScan), no encoding;
+//             scan + extract: also turn each version into a row batch (RowExtractor), no writer;
+//             compress only: gzip the report's own CSV bytes (decompressed first, untimed) with
+//             io::GzipOutputStream (ISA-L igzip, the report's compressor) into a null sink.
+//   3. report inventory::RunReport for each format (CSV.gz, Parquet, ORC), fields Size,
+//             LastModifiedDate, ETag, StorageClass, into bucket `bench-reports` of the same owner.
+//   4. walk   the baseline: `stocktake serve` on the same data directory and a ListObjectsV2 walk
+//             (pages of 1000, one connection: each page needs the previous token) of the same
+//             bucket; above --walk-full-max keys, a sample of pages spread over the key space,
+//             extrapolated to the whole bucket (the table says so).
+// Every phase except the walk runs in its own child process (this binary, re-executed with
+// --phase), so peak RSS is per phase: getrusage ru_maxrss of the child, VmHWM at its end, and the
+// peak of VmRSS sampled every 10 ms during the measured part only.
+//
+// It prints one table and one JSON line. Rows/s of a report = rows written / wall seconds.
+#include <sys/resource.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_util.h"
+#include "common/crypto.h"
+#include "common/encoding.h"
+#include "format/row_batch.h"
+#include "inventory/config.h"
+#include "inventory/fields.h"
+#include "inventory/manifest.h"
+#include "inventory/report_job.h"
+#include "inventory/run_record.h"
+#include "io/file.h"
+#include "io/output_stream.h"
+#include "s3/client/s3_client.h"
+#include "store/object_store.h"
+#include "synthetic_objects.h"
+
+namespace stocktake::bench {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kSourceBucket = "bench-source";
+constexpr const char* kReportBucket = "bench-reports";
+constexpr const char* kAccountId = "100000000002";
+constexpr const char* kMarkerFile = "inventory-bench.json";  // in the data dir: what was loaded
+constexpr size_t kLoadBatchVersions = 100'000;
+
+struct Flags {
+  uint64_t objects = 1'000'000;
+  std::string formats = "csv,parquet,orc";
+  std::string versions = "current";
+  std::string data_dir;
+  std::string tmp_dir;
+  std::string stocktake_bin;
+  bool keep_data_dir = false;
+  bool no_compact = false;
+  bool skip_walk = false;
+  uint64_t walk_full_max = 1'000'000;
+  uint64_t walk_sample_pages = 200;
+  // Internal: the phase a child runs.
+  std::string phase;
+  std::string format;
+  std::string manifest_key;
+  std::string access_key;
+  std::string secret_key;
+};
+
+int Fail(const Status& st) {
+  std::cerr << "inventory_bench: " << st.ToString() << "\n";
+  return 1;
+}
+
+void PrintResult(const json& j) { std::printf("RESULT %s\n", j.dump().c_str()); }
+
+Result<std::unique_ptr<store::ObjectStore>> OpenStore(const std::string& dir) {
+  store::StoreOptions options;
+  options.data_dir = dir;
+  return store::ObjectStore::Open(options);
+}
+
+// ---- Child phases --------------------------------------------------------------------------
+
+Status LoadPhase(const Flags& flags) {
+  RETURN_IF_ERROR(io::CreateDirectories(flags.data_dir));
+  store::StoreOptions options;
+  options.data_dir = flags.data_dir;
+  options.sync_writes = false;
+  ASSIGN_OR_RETURN(auto st, store::ObjectStore::Open(options));
+  store::Account account{kAccountId, HexLower(RandomBytes(32)), "bench"};
+  RETURN_IF_ERROR(st->PutAccount(account));
+  RETURN_IF_ERROR(st->PutAccessKey({flags.access_key, flags.secret_key, kAccountId, true}));
+  store::Bucket source;
+  source.name = kSourceBucket;
+  source.owner_account_id = kAccountId;
+  source.region = "us-east-1";
+  source.versioning = store::Versioning::kEnabled;
+  RETURN_IF_ERROR(st->CreateBucket(source));
+  store::Bucket reports = source;
+  reports.name = kReportBucket;
+  reports.versioning = store::Versioning::kUnversioned;
+  RETURN_IF_ERROR(st->CreateBucket(reports));
+
+  SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
+  std::vector<store::ObjectVersion> batch;
+  batch.reserve(kLoadBatchVersions + 8);
+  uint64_t versions = 0, delete_markers = 0, current = 0, key_bytes = 0;
+  uint64_t key_min = UINT64_MAX, key_max = 0;
+  std::string previous_key;
+  auto start = SteadyClock::now();
+  for (uint64_t i = 0; i < flags.objects; ++i) {
+    size_t first = batch.size();
+    size_t n = gen.AppendVersions(i, &batch);
+    const std::string& key = batch[first].key;
+    if (i > 0 && !(previous_key < key)) {
+      return Status::Internal("synthetic keys are not increasing at " + std::to_string(i));
+    }
+    previous_key = key;
+    key_bytes += key.size();
+    key_min = std::min<uint64_t>(key_min, key.size());
+    key_max = std::max<uint64_t>(key_max, key.size());
+    versions += n;
+    if (batch.back().is_delete_marker) {
+      ++delete_markers;
+    } else {
+      ++current;
+    }
+    if (batch.size() >= kLoadBatchVersions) {
+      RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+      batch.clear();
+    }
+    if ((i + 1) % 10'000'000 == 0) {
+      std::cerr << "inventory_bench: loaded " << WithThousands(i + 1) << " objects, "
+                << Fixed(SecondsSince(start), 1) << " s\n";
+    }
+  }
+  RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+  double load_seconds = SecondsSince(start);
+  start = SteadyClock::now();
+  ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(!flags.no_compact));
+  double compact_seconds = SecondsSince(start);
+  st.reset();
+  json j = {{"objects", flags.objects},
+            {"versions", versions},
+            {"delete_markers", delete_markers},
+            {"current_objects", current},
+            {"key_bytes_avg", static_cast<double>(key_bytes) / flags.objects},
+            {"key_bytes_min", key_min},
+            {"key_bytes_max", key_max},
+            {"load_seconds", load_seconds},
+            {"compacted", !flags.no_compact},
+            {"compact_seconds", compact_seconds},
+            {"metadata_sst_bytes", stats.metadata_sst_bytes},
+            {"metadata_dir_bytes", stats.metadata_dir_bytes},
+            {"max_rss_kib", MaxRssKiB()}};
+  PrintResult(j);
+  return Status::OK();
+}
+
+inventory::InventoryConfiguration BenchConfig(format::FileFormat format,
+                                              const std::string& versions) {
+  inventory::InventoryConfiguration config;
+  // One configuration per format: runs within the same minute would share a manifest key.
+  config.id = std::string("bench-") + format::FileFormatName(format);
+  config.destination.bucket_arn = std::string("arn:aws:s3:::") + kReportBucket;
+  config.destination.format = format;
+  config.destination.prefix = "inventory";
+  config.included_object_versions = versions == "all" ? inventory::IncludedObjectVersions::kAll
+                                                      : inventory::IncludedObjectVersions::kCurrent;
+  config.optional_fields = {inventory::FieldId::kSize, inventory::FieldId::kLastModifiedDate,
+                            inventory::FieldId::kETag, inventory::FieldId::kStorageClass};
+  return config;
+}
+
+format::FileFormat ParseFormat(const std::string& name) {
+  if (name == "parquet") return format::FileFormat::kParquet;
+  if (name == "orc") return format::FileFormat::kOrc;
+  return format::FileFormat::kCsv;
+}
+
+// What every measured child reports about itself besides its own figures.
+void AddProcessFigures(json* j, double seconds, double cpu_before, uint64_t sampled_peak_kib) {
+  (*j)["seconds"] = seconds;
+  (*j)["cpu_seconds"] = ProcessCpuSeconds() - cpu_before;
+  (*j)["sampled_peak_rss_kib"] = sampled_peak_kib;
+  (*j)["vm_hwm_kib"] = ReadProcessMemory().hwm;
+  (*j)["max_rss_kib"] = MaxRssKiB();
+  (*j)["load1"] = LoadAverage1();
+}
+
+// Scan only, or scan + extract (RowExtractor into bounded RowBatches, as the report job does).
+Status ScanPhase(const Flags& flags, bool extract) {
+  ASSIGN_OR_RETURN(auto st, OpenStore(flags.data_dir));
+  ASSIGN_OR_RETURN(store::Bucket source, st->GetBucket(kSourceBucket));
+  inventory::InventoryConfiguration config = BenchConfig(format::FileFormat::kCsv, flags.versions);
+  inventory::ExtractContext context;
+  context.source_bucket = source.name;
+  inventory::RowExtractor extractor(config, context);
+  format::RowBatch batch(extractor.schema().size());
+  RssSampler sampler;
+  sampler.Start();
+  double cpu_before = ProcessCpuSeconds();
+  auto start = SteadyClock::now();
+  ASSIGN_OR_RETURN(auto scan, st->NewSnapshotScan(kSourceBucket, ""));
+  store::ObjectVersion v;
+  uint64_t rows_in = 0, rows_out = 0, checksum = 0;
+  while (scan->Next(&v)) {
+    ++rows_in;
+    checksum += v.key.size() + v.size;
+    if (!extract) {
+      if (v.is_latest && !v.is_delete_marker) ++rows_out;
+      continue;
+    }
+    if (!extractor.Includes(v)) continue;
+    extractor.Append(v, &batch);
+    ++rows_out;
+    if (batch.num_rows() >= 4096) batch.Clear();
+  }
+  RETURN_IF_ERROR(scan->status());
+  double seconds = SecondsSince(start);
+  uint64_t peak = sampler.Stop();
+  json j = {{"rows_in", rows_in}, {"rows_out", rows_out}, {"checksum", checksum}};
+  AddProcessFigures(&j, seconds, cpu_before, peak);
+  PrintResult(j);
+  return Status::OK();
+}
+
+Status ReportPhase(const Flags& flags) {
+  ASSIGN_OR_RETURN(auto st, OpenStore(flags.data_dir));
+  ASSIGN_OR_RETURN(store::Bucket source, st->GetBucket(kSourceBucket));
+  inventory::InventoryConfiguration config = BenchConfig(ParseFormat(flags.format), flags.versions);
+  inventory::ReportJobOptions options;
+  inventory::RunRecord run;
+  run.run_id = inventory::NewRunId(SystemClock::Default()->NowMillis());
+  run.bucket = source.name;
+  run.config_id = config.id;
+  RssSampler sampler;
+  sampler.Start();
+  double cpu_before = ProcessCpuSeconds();
+  auto start = SteadyClock::now();
+  Status status = inventory::RunReport(*st, options, config, source, &run, {});
+  double seconds = SecondsSince(start);
+  uint64_t peak = sampler.Stop();
+  RETURN_IF_ERROR(status);
+  json j = {{"format", flags.format},
+            {"rows_out", run.rows},
+            {"bytes", run.bytes},
+            {"files", run.files},
+            {"manifest_key", run.manifest_key}};
+  AddProcessFigures(&j, seconds, cpu_before, peak);
+  PrintResult(j);
+  return Status::OK();
+}
+
+class NullOutputStream final : public io::OutputStream {
+ public:
+  Status Write(std::string_view data) override {
+    bytes_ += data.size();
+    return Status::OK();
+  }
+  Status Close() override { return Status::OK(); }
+  uint64_t bytes_written() const override { return bytes_; }
+
+ private:
+  uint64_t bytes_ = 0;
+};
+
+Result<std::string> ReadObject(store::ObjectStore& st, const std::string& key) {
+  ASSIGN_OR_RETURN(store::ObjectVersion v, st.GetObject(kReportBucket, key, std::nullopt));
+  ASSIGN_OR_RETURN(auto reader, st.OpenObjectData(v, 0, UINT64_MAX));
+  std::string out;
+  while (true) {
+    ASSIGN_OR_RETURN(std::string_view chunk, reader->Read(1 << 20));
+    if (chunk.empty()) break;
+    out.append(chunk);
+  }
+  return out;
+}
+
+// Compress only: the CSV bytes of the report (inflated, untimed) through the report's gzip stream
+// into a null sink (timed), one gzip stream per data file as the report writes them.
+Status CompressPhase(const Flags& flags) {
+  ASSIGN_OR_RETURN(auto st, OpenStore(flags.data_dir));
+  ASSIGN_OR_RETURN(std::string manifest_json, ReadObject(*st, flags.manifest_key));
+  ASSIGN_OR_RETURN(inventory::Manifest manifest, inventory::ParseManifestJson(manifest_json));
+  RssSampler sampler;
+  sampler.Start();
+  double compress_seconds = 0, total_start_cpu = ProcessCpuSeconds();
+  auto wall_start = SteadyClock::now();
+  uint64_t csv_bytes = 0, gz_bytes = 0;
+  std::vector<char> inflated(4 << 20);
+  for (const inventory::ManifestFile& file : manifest.files) {
+    ASSIGN_OR_RETURN(store::ObjectVersion v, st->GetObject(kReportBucket, file.key, std::nullopt));
+    ASSIGN_OR_RETURN(auto reader, st->OpenObjectData(v, 0, UINT64_MAX));
+    NullOutputStream sink;
+    io::GzipOutputStream gzip(&sink);
+    z_stream zs{};
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Status::Internal("inflateInit2");
+    bool done = false;
+    Status status;
+    while (!done && status.ok()) {
+      auto chunk = reader->Read(1 << 20);
+      if (!chunk.ok()) {
+        status = chunk.status();
+        break;
+      }
+      if (chunk->empty()) break;
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk->data()));
+      zs.avail_in = static_cast<uInt>(chunk->size());
+      while (zs.avail_in > 0 && !done) {
+        zs.next_out = reinterpret_cast<Bytef*>(inflated.data());
+        zs.avail_out = static_cast<uInt>(inflated.size());
+        int rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+          status = Status::Corruption("inflate failed on " + file.key);
+          break;
+        }
+        size_t produced = inflated.size() - zs.avail_out;
+        if (produced > 0) {
+          auto t = SteadyClock::now();
+          status = gzip.Write(std::string_view(inflated.data(), produced));
+          compress_seconds += SecondsSince(t);
+          csv_bytes += produced;
+          if (!status.ok()) break;
+        }
+        done = rc == Z_STREAM_END;
+      }
+    }
+    inflateEnd(&zs);
+    RETURN_IF_ERROR(status);
+    auto t = SteadyClock::now();
+    RETURN_IF_ERROR(gzip.Close());
+    compress_seconds += SecondsSince(t);
+    gz_bytes += sink.bytes_written();
+  }
+  double wall = SecondsSince(wall_start);
+  uint64_t peak = sampler.Stop();
+  json j = {{"csv_bytes", csv_bytes},
+            {"gz_bytes", gz_bytes},
+            {"files", manifest.files.size()},
+            {"wall_seconds_with_inflate", wall}};
+  AddProcessFigures(&j, compress_seconds, total_start_cpu, peak);
+  PrintResult(j);
+  return Status::OK();
+}
+
+// ---- The orchestrating parent ---------------------------------------------------------------
+
+struct PhaseRun {
+  std::string name;
+  json result;
+  uint64_t child_max_rss_kib = 0;
+};
+
+Result<PhaseRun> RunPhaseChild(const Flags& flags, const std::string& name,
+                               const std::string& phase,
+                               const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"/proc/self/exe",  "--phase",  phase,
+                                   "--data-dir",      flags.data_dir, "--objects",
+                                   std::to_string(flags.objects), "--versions", flags.versions};
+  if (flags.no_compact) args.push_back("--no-compact");
+  args.insert(args.end(), extra.begin(), extra.end());
+  // Resolve /proc/self/exe now: the child execs the same binary.
+  std::error_code ec;
+  args[0] = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", name.c_str(),
+               LoadAverage().c_str());
+  PhaseRun run;
+  run.name = name;
+  ASSIGN_OR_RETURN(std::string out, RunChild(args, &run.child_max_rss_kib));
+  size_t pos = out.rfind("RESULT ");
+  if (pos == std::string::npos) return Status::Internal(name + ": no RESULT line: " + out);
+  size_t eol = out.find('\n', pos);
+  run.result = json::parse(out.substr(pos + 7, eol == std::string::npos ? eol : eol - pos - 7),
+                           nullptr, false);
+  if (run.result.is_discarded()) return Status::Internal(name + ": bad RESULT line");
+  return run;
+}
+
+struct WalkResult {
+  bool sampled = false;
+  uint64_t pages = 0;
+  uint64_t keys = 0;
+  double seconds = 0;            // measured
+  double full_seconds = 0;       // measured or extrapolated to the whole bucket
+  uint64_t total_keys = 0;       // keys of a full walk
+  std::vector<double> page_ms;   // latency per page
+};
+
+Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, uint64_t current_keys) {
+  s3::S3ClientOptions options;
+  options.endpoint = endpoint;
+  options.access_key_id = flags.access_key;
+  options.secret_access_key = flags.secret_key;
+  ASSIGN_OR_RETURN(auto client, s3::S3Client::Create(options));
+  WalkResult w;
+  w.total_keys = current_keys;
+  w.sampled = current_keys > flags.walk_full_max;
+  SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
+  const int windows = w.sampled ? 10 : 1;
+  const uint64_t pages_per_window =
+      w.sampled ? std::max<uint64_t>(1, flags.walk_sample_pages / windows) : UINT64_MAX;
+  for (int win = 0; win < windows; ++win) {
+    std::string start_after;
+    uint64_t first = flags.objects * win / windows;
+    if (first > 0) gen.Key(first - 1, &start_after);
+    std::string token;
+    for (uint64_t p = 0; p < pages_per_window; ++p) {
+      s3::S3Call call;
+      call.bucket = kSourceBucket;
+      call.query = {{"list-type", "2"}, {"max-keys", "1000"}};
+      if (!token.empty()) {
+        call.query.emplace_back("continuation-token", token);
+      } else if (!start_after.empty()) {
+        call.query.emplace_back("start-after", start_after);
+      }
+      auto t = SteadyClock::now();
+      auto r = client->Send(call);
+      if (!r.ok()) return r.status();
+      if (r->status != 200) {
+        return Status::Internal("ListObjectsV2: " + s3::S3Client::ErrorSummary(*r));
+      }
+      pugi::xml_document doc;
+      if (!doc.load_buffer(r->body.data(), r->body.size())) {
+        return Status::Corruption("ListObjectsV2: unreadable XML");
+      }
+      auto root = doc.child("ListBucketResult");
+      double ms = SecondsSince(t) * 1e3;
+      w.page_ms.push_back(ms);
+      w.seconds += ms / 1e3;
+      w.keys += std::strtoull(root.child_value("KeyCount"), nullptr, 10);
+      ++w.pages;
+      if (std::string_view(root.child_value("IsTruncated")) != "true") break;
+      token = root.child_value("NextContinuationToken");
+    }
+  }
+  w.full_seconds = w.sampled ? w.seconds / static_cast<double>(w.keys) * current_keys : w.seconds;
+  return w;
+}
+
+double Num(const json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
+std::string RssCell(const json& r, uint64_t child_max_rss_kib) {
+  // sampled peak during the measured part / VmHWM at end / ru_maxrss of the child, in MiB.
+  return Fixed(Num(r, "sampled_peak_rss_kib") / 1024, 0) + "/" +
+         Fixed(Num(r, "vm_hwm_kib") / 1024, 0) + "/" +
+         Fixed(static_cast<double>(child_max_rss_kib) / 1024, 0);
+}
+
+int RunParent(Flags flags) {
+  std::vector<std::string> formats;
+  {
+    std::stringstream ss(flags.formats);
+    std::string f;
+    while (std::getline(ss, f, ',')) {
+      if (f == "csv" || f == "parquet" || f == "orc") {
+        formats.push_back(f);
+      } else if (!f.empty()) {
+        std::cerr << "inventory_bench: unknown format " << f << " (csv, parquet, orc)\n";
+        return 2;
+      }
+    }
+  }
+  std::printf("inventory_bench: objects=%s formats=%s versions=%s\n",
+              WithThousands(flags.objects).c_str(), flags.formats.c_str(), flags.versions.c_str());
+  std::printf("machine: %u cpus, load average %s\n", std::thread::hardware_concurrency(),
+              LoadAverage().c_str());
+  std::fflush(stdout);
+
+  bool made_dir = false;
+  if (flags.data_dir.empty()) {
+    auto dir = MakeTempDir(flags.tmp_dir, "inventory-bench");
+    if (!dir.ok()) return Fail(dir.status());
+    flags.data_dir = *dir;
+    made_dir = true;
+  }
+  std::string marker_path = flags.data_dir + "/" + kMarkerFile;
+  json load;
+  uint64_t load_rss = 0;
+  bool reused = false;
+  if (auto marker = io::ReadFile(marker_path); marker.ok()) {
+    json m = json::parse(*marker, nullptr, false);
+    if (!m.is_discarded() && m.value("objects", uint64_t{0}) == flags.objects) {
+      load = m["load"];
+      flags.access_key = m["access_key"];
+      flags.secret_key = m["secret_key"];
+      reused = true;
+      std::printf("reusing the data loaded in %s\n", flags.data_dir.c_str());
+    } else {
+      std::cerr << "inventory_bench: " << flags.data_dir << " holds another load; use a new "
+                << "--data-dir\n";
+      return 1;
+    }
+  }
+  if (!reused) {
+    flags.access_key = "STKBENCH" + HexLower(RandomBytes(6));
+    flags.secret_key = Base64Encode(RandomBytes(30));
+    auto r = RunPhaseChild(flags, "load", "load",
+                           {"--access-key", flags.access_key, "--secret-key", flags.secret_key});
+    if (!r.ok()) return Fail(r.status());
+    load = r->result;
+    load_rss = r->child_max_rss_kib;
+    json m = {{"objects", flags.objects},
+              {"access_key", flags.access_key},
+              {"secret_key", flags.secret_key},
+              {"load", load}};
+    Status st = io::WriteFileAtomically(marker_path, m.dump(2) + "\n", 0600);
+    if (!st.ok()) return Fail(st);
+  }
+  const uint64_t versions = load["versions"].get<uint64_t>();
+  const uint64_t current = load["current_objects"].get<uint64_t>();
+
+  std::vector<PhaseRun> runs;
+  auto run_child = [&](const std::string& name, const std::string& phase,
+                       std::vector<std::string> extra = {}) -> const PhaseRun* {
+    auto r = RunPhaseChild(flags, name, phase, extra);
+    if (!r.ok()) {
+      Fail(r.status());
+      return nullptr;
+    }
+    runs.push_back(std::move(*r));
+    return &runs.back();
+  };
+  if (!run_child("scan only (floor)", "scan")) return 1;
+  if (!run_child("scan + extract", "extract")) return 1;
+  std::string csv_manifest;
+  for (const std::string& f : formats) {
+    const PhaseRun* r = run_child("report " + f, "report", {"--format", f});
+    if (!r) return 1;
+    if (f == "csv") csv_manifest = r->result["manifest_key"];
+  }
+  if (!csv_manifest.empty()) {
+    if (!run_child("gzip only (floor)", "compress", {"--manifest-key", csv_manifest})) return 1;
+  }
+
+  WalkResult walk;
+  bool walked = false;
+  if (!flags.skip_walk) {
+    std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", "ListObjectsV2 walk",
+                 LoadAverage().c_str());
+    ServerProcess server;
+    ServerOptions so;
+    so.binary = flags.stocktake_bin;
+    so.data_dir = flags.data_dir;
+    so.access_key = "STKROOT" + HexLower(RandomBytes(6));  // unused: the bench account is used
+    so.secret_key = Base64Encode(RandomBytes(30));
+    so.log_file = flags.data_dir + "/server.log";
+    Status st = server.Start(so);
+    if (!st.ok()) return Fail(st);
+    auto w = Walk(flags, server.endpoint(), current);
+    st = server.Stop();
+    if (!w.ok()) return Fail(w.status());
+    if (!st.ok()) return Fail(st);
+    walk = std::move(*w);
+    walked = true;
+  }
+
+  // ---- Table ----
+  std::printf("\nobjects %s: %s versions (%s delete markers), %s current; keys %s-%s bytes, "
+              "avg %.1f\n",
+              WithThousands(flags.objects).c_str(), WithThousands(versions).c_str(),
+              WithThousands(load["delete_markers"].get<uint64_t>()).c_str(),
+              WithThousands(current).c_str(),
+              WithThousands(load["key_bytes_min"].get<uint64_t>()).c_str(),
+              WithThousands(load["key_bytes_max"].get<uint64_t>()).c_str(),
+              Num(load, "key_bytes_avg"));
+  double sst = Num(load, "metadata_sst_bytes");
+  std::printf("load: %.1f s = %s versions/s (bulk batches of %s, incl. generation)%s; "
+              "metadata %s MiB SST = %.1f bytes/version, %.1f bytes/object%s\n",
+              Num(load, "load_seconds"),
+              WithThousands(static_cast<uint64_t>(versions / Num(load, "load_seconds"))).c_str(),
+              WithThousands(kLoadBatchVersions).c_str(),
+              load["compacted"].get<bool>()
+                  ? (", then flush + full compaction " + Fixed(Num(load, "compact_seconds"), 1) +
+                     " s")
+                        .c_str()
+                  : " (not compacted)",
+              Mib(static_cast<uint64_t>(sst)).c_str(), sst / versions, sst / flags.objects,
+              reused ? " [loaded by an earlier run]" : "");
+  std::printf("\n%-24s %12s %12s %8s %12s %9s %8s %7s %6s %16s %9s %6s\n", "phase", "rows in",
+              "rows out", "seconds", "rows/s", "out MiB", "MB/s", "B/row", "cpu%",
+              "RSS MiB smp/hwm/max", "vs walk", "load");
+  json formats_json = json::object();
+  json floors_json = json::object();
+  for (const PhaseRun& r : runs) {
+    const json& j = r.result;
+    double seconds = Num(j, "seconds");
+    double rows_out = Num(j, "rows_out");
+    double rows_in = Num(j, "rows_in");
+    double bytes = j.contains("bytes") ? Num(j, "bytes") : Num(j, "gz_bytes");
+    bool is_report = j.contains("format");
+    bool is_gzip = j.contains("csv_bytes");
+    std::string rows_in_s = rows_in > 0 ? WithThousands(static_cast<uint64_t>(rows_in)) : "";
+    std::string rows_out_s = rows_out > 0 ? WithThousands(static_cast<uint64_t>(rows_out)) : "";
+    double rate_rows = rows_out > 0 ? rows_out : rows_in;
+    std::string rows_per_s = rate_rows > 0 && seconds > 0
+                                 ? WithThousands(static_cast<uint64_t>(rate_rows / seconds))
+                                 : "";
+    std::string out_mib = is_report || is_gzip ? Mib(static_cast<uint64_t>(bytes)) : "";
+    std::string mb_s = (is_report || is_gzip) && seconds > 0 ? Fixed(bytes / seconds / 1e6, 1) : "";
+    if (is_gzip) {
+      rows_out_s = "";
+      rows_per_s = "";
+      mb_s = Fixed(Num(j, "csv_bytes") / seconds / 1e6, 1) + "i";  // input (CSV) MB/s
+      out_mib = Mib(static_cast<uint64_t>(Num(j, "gz_bytes")));
+    }
+    std::string bpr = is_report && rows_out > 0 ? Fixed(bytes / rows_out, 1) : "";
+    std::string vs = is_report && walked ? Fixed(walk.full_seconds / seconds, 1) + "x" : "";
+    std::string cpu = seconds > 0 ? Fixed(100 * Num(j, "cpu_seconds") / seconds, 0) : "";
+    if (is_gzip) cpu = "";
+    std::printf("%-24s %12s %12s %8s %12s %9s %8s %7s %6s %16s %9s %6s\n", r.name.c_str(),
+                rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
+                rows_per_s.c_str(), out_mib.c_str(), mb_s.c_str(), bpr.c_str(), cpu.c_str(),
+                RssCell(j, r.child_max_rss_kib).c_str(), vs.c_str(),
+                Fixed(Num(j, "load1"), 1).c_str());
+    json entry = {{"seconds", std::round(seconds * 1000) / 1000},
+                  {"peak_rss_sampled_mib", std::round(Num(j, "sampled_peak_rss_kib") / 102.4) / 10},
+                  {"vm_hwm_mib", std::round(Num(j, "vm_hwm_kib") / 102.4) / 10},
+                  {"max_rss_mib", std::round(r.child_max_rss_kib / 102.4) / 10},
+                  {"load1", Num(j, "load1")}};
+    if (is_report) {
+      entry["rows"] = static_cast<uint64_t>(rows_out);
+      entry["rows_per_s"] = std::round(rows_out / seconds);
+      entry["bytes"] = static_cast<uint64_t>(bytes);
+      entry["mb_per_s"] = std::round(bytes / seconds / 1e4) / 100;
+      entry["bytes_per_row"] = std::round(bytes / rows_out * 100) / 100;
+      entry["files"] = j["files"];
+      entry["cpu_seconds"] = std::round(Num(j, "cpu_seconds") * 100) / 100;
+      if (walked) entry["ratio_vs_walk"] = std::round(walk.full_seconds / seconds * 10) / 10;
+      formats_json[j["format"].get<std::string>()] = entry;
+    } else if (is_gzip) {
+      entry["csv_bytes"] = j["csv_bytes"];
+      entry["gz_bytes"] = j["gz_bytes"];
+      entry["input_mb_per_s"] = std::round(Num(j, "csv_bytes") / seconds / 1e4) / 100;
+      floors_json["gzip_only"] = entry;
+    } else {
+      entry["rows_in"] = static_cast<uint64_t>(rows_in);
+      entry["rows_out"] = static_cast<uint64_t>(rows_out);
+      entry["rows_in_per_s"] = std::round(rows_in / seconds);
+      floors_json[r.name == "scan only (floor)" ? "scan_only" : "scan_extract"] = entry;
+    }
+  }
+  if (walked) {
+    std::vector<double> ms = walk.page_ms;
+    double p50 = Percentile(&ms, 50), p99 = Percentile(&ms, 99);
+    std::printf("%-24s %12s %12s %8s %12s %9s %8s %7s %6s %16s %9s\n",
+                walk.sampled ? "ListObjectsV2 walk (est)" : "ListObjectsV2 walk", "",
+                WithThousands(walk.total_keys).c_str(), Fixed(walk.full_seconds, 2).c_str(),
+                WithThousands(static_cast<uint64_t>(walk.keys / walk.seconds)).c_str(), "", "",
+                "", "", "(server)", "1.0x");
+    std::printf("  walk: %s pages, %s keys measured in %.2f s (page p50 %.2f ms, p99 %.2f ms)%s\n",
+                WithThousands(walk.pages).c_str(), WithThousands(walk.keys).c_str(), walk.seconds,
+                p50, p99,
+                walk.sampled
+                    ? (": a sample of 10 windows spread over the key space, extrapolated to " +
+                       WithThousands(walk.total_keys) + " keys")
+                          .c_str()
+                    : ": the whole bucket");
+  }
+  std::printf("RSS MiB: smp = peak VmRSS sampled every 10 ms during the measured part; hwm = VmHWM "
+              "at the end of the child; max = the child's ru_maxrss\n");
+  std::printf("vs walk = walk seconds / phase seconds; gzip MB/s is CSV input; rows/s of a report "
+              "= rows written/s, of a scan = rows out/s (versions scanned: rows in)\n");
+  std::printf("load average at end: %s\n", LoadAverage().c_str());
+
+  json out = {{"bench", "inventory_bench"},
+              {"objects", flags.objects},
+              {"versions", versions},
+              {"current_objects", current},
+              {"included_versions", flags.versions},
+              {"key_bytes_avg", std::round(Num(load, "key_bytes_avg") * 10) / 10},
+              {"load_seconds", std::round(Num(load, "load_seconds") * 100) / 100},
+              {"load_versions_per_s", std::round(versions / Num(load, "load_seconds"))},
+              {"metadata_sst_bytes_per_object", std::round(sst / flags.objects * 10) / 10},
+              {"cpus", std::thread::hardware_concurrency()},
+              {"formats", formats_json},
+              {"floors", floors_json}};
+  if (load_rss > 0) out["load_max_rss_mib"] = std::round(load_rss / 102.4) / 10;
+  if (walked) {
+    out["walk"] = {{"sampled", walk.sampled},
+                   {"pages", walk.pages},
+                   {"keys", walk.keys},
+                   {"measured_seconds", std::round(walk.seconds * 1000) / 1000},
+                   {"full_seconds", std::round(walk.full_seconds * 100) / 100},
+                   {"keys_per_s", std::round(walk.keys / walk.seconds)}};
+  }
+  std::printf("%s\n", out.dump().c_str());
+
+  if (made_dir && !flags.keep_data_dir) {
+    RemoveTree(flags.data_dir).IgnoreError();
+  } else {
+    std::printf("data directory kept: %s\n", flags.data_dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace stocktake::bench
+
+int main(int argc, char** argv) {
+  using stocktake::bench::Flags;
+  Flags flags;
+  flags.stocktake_bin = stocktake::bench::ExecutableDir() + "/stocktake";
+  const char* tmp = std::getenv("TMPDIR");
+  flags.tmp_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  CLI::App app{"inventory_bench: inventory report throughput, floors and the ListObjectsV2 walk"};
+  app.add_option("--objects", flags.objects, "Objects (keys) in the source bucket")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  app.add_option("--formats", flags.formats, "Comma list of csv, parquet, orc")
+      ->capture_default_str();
+  app.add_option("--versions", flags.versions, "IncludedObjectVersions of the report")
+      ->check(CLI::IsMember({"current", "all"}))
+      ->capture_default_str();
+  app.add_option("--data-dir", flags.data_dir,
+                 "Data directory (default: a new one under --tmp-dir). One loaded by an earlier "
+                 "run with the same --objects is reused")
+      ->capture_default_str();
+  app.add_option("--tmp-dir", flags.tmp_dir, "Parent of the default data directory")
+      ->capture_default_str();
+  app.add_option("--stocktake-bin", flags.stocktake_bin, "The stocktake binary (walk baseline)")
+      ->capture_default_str();
+  app.add_flag("--keep-data-dir", flags.keep_data_dir, "Keep the data directory");
+  app.add_flag("--no-compact", flags.no_compact, "Skip the full compaction after loading");
+  app.add_flag("--skip-walk", flags.skip_walk, "Skip the ListObjectsV2 baseline");
+  app.add_option("--walk-full-max", flags.walk_full_max,
+                 "Walk the whole bucket up to this many keys, else a sample")
+      ->capture_default_str();
+  app.add_option("--walk-sample-pages", flags.walk_sample_pages,
+                 "Pages walked (in 10 windows) when sampling")
+      ->capture_default_str();
+  // Internal: the phases run in child processes.
+  app.add_option("--phase", flags.phase)->group("");
+  app.add_option("--format", flags.format)->group("");
+  app.add_option("--manifest-key", flags.manifest_key)->group("");
+  app.add_option("--access-key", flags.access_key)->group("");
+  app.add_option("--secret-key", flags.secret_key)->group("");
+  CLI11_PARSE(app, argc, argv);
+
+  using namespace stocktake::bench;
+  stocktake::Status st;
+  if (flags.phase.empty()) return RunParent(flags);
+  if (flags.phase == "load") {
+    st = LoadPhase(flags);
+  } else if (flags.phase == "scan") {
+    st = ScanPhase(flags, false);
+  } else if (flags.phase == "extract") {
+    st = ScanPhase(flags, true);
+  } else if (flags.phase == "report") {
+    st = ReportPhase(flags);
+  } else if (flags.phase == "compress") {
+    st = CompressPhase(flags);
+  } else {
+    st = stocktake::Status::InvalidArgument("unknown phase " + flags.phase);
+  }
+  if (!st.ok()) {
+    std::cerr << "inventory_bench (" << flags.phase << "): " << st.ToString() << "\n";
+    return 1;
+  }
+  return 0;
+}
