@@ -274,12 +274,12 @@ Result<uint64_t> ListPage(s3::S3Client& client, const std::string& start_after, 
 
 void PrintTable(const std::vector<PhaseResult>& results, double floor_4k, double floor_1m) {
   std::printf("\n%-22s %5s %9s %10s %9s %9s %9s %7s %9s %11s\n", "phase", "conns", "ops", "ops/s",
-              "MB/s", "p50 ms", "p99 ms", "errors", "vs floor", "load (1m)");
+              "MB/s", "p50 ms", "p99 ms", "errors", "vs floor", "load1 b/a");
   for (const PhaseResult& r : results) {
     std::string vs = "";
     if (r.name == "put-4KiB" && floor_4k > 0) vs = Fixed(r.ops_per_s() / floor_4k, 2) + "x";
     if (r.name == "put-1MiB" && floor_1m > 0) vs = Fixed(r.ops_per_s() / floor_1m, 2) + "x";
-    std::printf("%-22s %5d %9s %10s %9s %9s %9s %7s %9s %5s>%-5s\n", r.name.c_str(),
+    std::printf("%-22s %5d %9s %10s %9s %9s %9s %7s %9s %5s/%-5s\n", r.name.c_str(),
                 r.connections, WithThousands(r.ops).c_str(), Fixed(r.ops_per_s(), 0).c_str(),
                 Fixed(r.mb_per_s(), 1).c_str(), Fixed(r.p50_ms, 2).c_str(),
                 Fixed(r.p99_ms, 2).c_str(), WithThousands(r.errors).c_str(), vs.c_str(),
