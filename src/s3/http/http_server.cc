@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -145,6 +146,23 @@ void SetSocketTimeouts(int fd, int seconds) {
 
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
+// Beast writes field values as given: a CR or LF inside one would end the header early and let
+// the rest be read as other headers or a body (response splitting). Ops validate what they echo;
+// this is the last line of defence.
+template <class Message>
+void SetHeaders(Message& res, const HttpResponseHead& head) {
+  for (const auto& [name, value] : head.headers) {
+    if (value.find_first_of("\r\n") == std::string::npos) {
+      res.set(name, value);
+    } else {
+      std::string clean = value;
+      std::replace_if(clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n'; },
+                      ' ');
+      res.set(name, clean);
+    }
+  }
+}
+
 class ParserBody final : public HttpBody {
  public:
   ParserBody(TimedStream& stream, beast::flat_buffer& buffer, Parser& parser)
@@ -194,7 +212,7 @@ class SocketResponder final : public HttpResponder {
 
   Status Send(const HttpResponseHead& head, std::string_view body) override {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(head.status), version_};
-    for (const auto& [k, v] : head.headers) res.set(k, v);
+    SetHeaders(res, head);
     res.body().assign(body.data(), body.size());
     res.prepare_payload();
     res.keep_alive(KeepAlive());
@@ -207,7 +225,7 @@ class SocketResponder final : public HttpResponder {
 
   Status SendHeadOnly(const HttpResponseHead& head, uint64_t content_length) override {
     bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(head.status), version_};
-    for (const auto& [k, v] : head.headers) res.set(k, v);
+    SetHeaders(res, head);
     res.content_length(content_length);
     res.keep_alive(KeepAlive());
     sent_ = true;
@@ -221,7 +239,7 @@ class SocketResponder final : public HttpResponder {
   Status SendStreamed(const HttpResponseHead& head, uint64_t content_length,
                       const BodyProducer& next) override {
     bhttp::response<bhttp::buffer_body> res{static_cast<bhttp::status>(head.status), version_};
-    for (const auto& [k, v] : head.headers) res.set(k, v);
+    SetHeaders(res, head);
     res.content_length(content_length);
     res.keep_alive(KeepAlive());
     res.body().data = nullptr;

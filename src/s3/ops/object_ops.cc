@@ -1,4 +1,5 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject, DeleteObjects.
+#include <algorithm>
 #include <charconv>
 
 #include "common/encoding.h"
@@ -153,6 +154,13 @@ OpResult ReadObject(OpContext& ctx, bool with_body) {
   };
   for (const auto& [param, header] : kOverrides) {
     if (const std::string* value = request.Query(param)) {
+      // A decoded CR/LF would split the response (header injection): refuse control bytes.
+      if (std::any_of(value->begin(), value->end(), [](char c) {
+            return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+          })) {
+        return S3Error(S3ErrorCode::kInvalidArgument,
+                       "Invalid value for the " + std::string(param) + " parameter");
+      }
       std::erase_if(response.headers, [&](const auto& h) { return h.first == header; });
       response.SetHeader(std::string(header), *value);
     }
