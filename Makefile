@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-debug run test bench clean format
+.PHONY: deps build build-debug run test bench fuzz clean format
 
 deps:
 	@./tools/install-deps.sh
@@ -24,6 +24,14 @@ test: build-debug
 
 bench: build
 	./build/release/inventory_bench
+
+# Runs every libFuzzer target for FUZZ_SECONDS (default 60) each; crashers land in build/fuzz/crashes.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSTOCKTAKE_FUZZ=ON >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target $$(ls fuzz/fuzz_*.cc | xargs -n1 basename | sed 's/\.cc$$//')
+	@./fuzz/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build
