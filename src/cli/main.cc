@@ -8,6 +8,9 @@
 int main(int argc, char** argv) {
   CLI::App app{"Stocktake: an S3-compatible server with S3 Inventory reports"};
   app.require_subcommand(1);
+  // Every flag can also come from a TOML/INI file: `stocktake serve --config stocktake.toml` with
+  // e.g. `data-dir = "/var/lib/stocktake"` and `port = 9000`.
+  app.set_config("--config", "", "Read flags from a TOML or INI file");
   stocktake::cli::AddServeCommand(app);
   stocktake::cli::AddInventoryCommand(app);
   stocktake::cli::AddAdminCommand(app);

@@ -26,8 +26,7 @@ Target SplitTarget(const std::string& target) {
   return {target.substr(0, q), target.substr(q + 1)};
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> DecodeQuery(
-    std::string_view raw) {
+std::optional<std::vector<std::pair<std::string, std::string>>> DecodeQuery(std::string_view raw) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!raw.empty()) {
     size_t amp = raw.find('&');
@@ -94,8 +93,25 @@ std::string ErrorDocument(const S3Error& error, const S3Request& request) {
 S3Service::S3Service(ServiceContext context)
     : context_(std::move(context)), instance_tag_(HexLower(RandomBytes(4))) {}
 
+bool S3Service::HandleOperational(const http::HttpRequestHead& head,
+                                  http::HttpResponder& responder) {
+  if (head.method != "GET" || !head.target.starts_with("/_")) return false;
+  http::HttpResponseHead out;
+  out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+  if (head.target == "/_health") {
+    responder.Send(out, "ok\n").IgnoreError();  // a client that went away needs no answer
+    return true;
+  }
+  if (head.target == "/_metrics") {
+    responder.Send(out, metrics_.Render()).IgnoreError();
+    return true;
+  }
+  return false;
+}
+
 void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
                        http::HttpResponder& responder) {
+  if (HandleOperational(head, responder)) return;
   auto started = std::chrono::steady_clock::now();
   S3Request request;
   request.http = &head;
@@ -160,6 +176,7 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
   out.headers.emplace_back("Server", "Stocktake");
   Status sent;
   int status_code;
+  uint64_t bytes_out = 0;
   if (auto* error = std::get_if<S3Error>(&result)) {
     status_code = error->info().http_status;
     out.status = status_code;
@@ -175,6 +192,7 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
     status_code = response.status;
     out.status = response.status;
     for (auto& h : response.headers) out.headers.push_back(std::move(h));
+    bytes_out = response.stream ? response.stream_length : response.body.size();
     if (response.stream) {
       store::BlobReader* reader = response.stream.get();
       sent = responder.SendStreamed(out, response.stream_length,
@@ -189,9 +207,11 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
   auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
+  metrics_.RecordRequest(op_name, status_code, head.content_length.value_or(0), bytes_out,
+                         elapsed_us);
   // Never log headers or the query: they may carry signatures and credentials.
-  spdlog::info("{} {} {} bucket={} status={} op={} us={}{}", request.request_id, head.remote_address,
-               head.method, request.bucket, status_code, op_name, elapsed_us,
+  spdlog::info("{} {} {} bucket={} status={} op={} us={}{}", request.request_id,
+               head.remote_address, head.method, request.bucket, status_code, op_name, elapsed_us,
                sent.ok() ? "" : " send_error=" + sent.message());
 }
 

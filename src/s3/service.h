@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "s3/http/http_server.h"
+#include "s3/metrics.h"
 #include "s3/request.h"
 #include "store/object_store.h"
 
@@ -41,7 +42,11 @@ class S3Service {
               http::HttpResponder& responder);
 
  private:
+  // GET /_health and /_metrics (see metrics.h); true when `head` was one of them.
+  bool HandleOperational(const http::HttpRequestHead& head, http::HttpResponder& responder);
+
   ServiceContext context_;
+  Metrics metrics_;
   std::atomic<uint64_t> request_counter_{0};
   std::string instance_tag_;
 };
