@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -33,6 +34,22 @@ uint64_t StatusFieldKiB(const std::string& text, std::string_view name) {
   pos += name.size();
   while (pos < text.size() && (text[pos] == ':' || text[pos] == ' ' || text[pos] == '\t')) ++pos;
   return std::strtoull(text.c_str() + pos, nullptr, 10);
+}
+
+// Resident set in KiB from /proc/self/statm (second field, pages): much cheaper than
+// /proc/self/status, so the sampler does not perturb the phase it measures.
+uint64_t ReadRssKiBFast() {
+  int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[256];
+  ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+  ::close(fd);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  char* end = nullptr;
+  std::strtoull(buf, &end, 10);  // size
+  uint64_t resident_pages = std::strtoull(end, nullptr, 10);
+  return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) / 1024;
 }
 
 }  // namespace
@@ -72,6 +89,22 @@ double ProcessCpuSeconds() {
   return secs(usage.ru_utime) + secs(usage.ru_stime);
 }
 
+double ProcessCpuSecondsOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::strtod(field.c_str(), nullptr);
+    if (i == 15) stime = std::strtod(field.c_str(), nullptr);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 std::string LoadAverage() {
   std::ifstream in("/proc/loadavg");
   double a = 0, b = 0, c = 0;
@@ -106,7 +139,7 @@ void RssSampler::Start() {
     std::unique_lock lock(s->mu);
     while (!s->stop) {
       lock.unlock();
-      uint64_t rss = ReadProcessMemory().rss;
+      uint64_t rss = ReadRssKiBFast();
       lock.lock();
       s->peak = std::max(s->peak, rss);
       s->cv.wait_for(lock, std::chrono::milliseconds(period), [s] { return s->stop; });
@@ -248,7 +281,8 @@ Status ServerProcess::Stop() {
   return Status::OK();
 }
 
-Result<std::string> RunChild(const std::vector<std::string>& args, uint64_t* max_rss_kib) {
+Result<std::string> RunChild(const std::string& path, const std::vector<std::string>& args,
+                             uint64_t* max_rss_kib) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return Errno("pipe");
   std::vector<std::string> copy = args;
@@ -261,8 +295,8 @@ Result<std::string> RunChild(const std::vector<std::string>& args, uint64_t* max
   if (pid < 0) return Errno("fork");
   if (pid == 0) {
     ::dup2(out[1], STDOUT_FILENO);
-    ::execv(argv[0], argv.data());
-    std::perror("execv");
+    ::execv(path.c_str(), argv.data());
+    std::perror(("execv " + path).c_str());
     ::_exit(127);
   }
   ::close(out[1]);

@@ -34,16 +34,18 @@ MemoryKiB ReadProcessMemory();
 uint64_t MaxRssKiB();
 // User + system CPU seconds of this process so far.
 double ProcessCpuSeconds();
+// User + system CPU seconds of process `pid` so far (/proc/PID/stat), 0 if unknown.
+double ProcessCpuSecondsOf(pid_t pid);
 
 // "1.23 4.56 7.89" from /proc/loadavg (1, 5, 15 minutes).
 std::string LoadAverage();
 double LoadAverage1();
 
-// Samples VmRSS every `period_ms` on a background thread between Start() and Stop(), keeping the
+// Samples the resident set (VmRSS, read from /proc/self/statm) every `period_ms` on a background thread between Start() and Stop(), keeping the
 // peak: the honest peak of one phase (VmHWM covers the whole process life).
 class RssSampler {
  public:
-  explicit RssSampler(int period_ms = 10) : period_ms_(period_ms) {}
+  explicit RssSampler(int period_ms = 20) : period_ms_(period_ms) {}
   ~RssSampler();
   void Start();
   // Returns the peak VmRSS (KiB) seen since Start().
@@ -95,9 +97,12 @@ class ServerProcess {
   std::string endpoint_;
 };
 
-// Runs `argv` as a child with stdout captured (stderr passes through); waits for it and returns
-// its stdout, with the child's peak RSS (wait4 rusage) in *max_rss_kib. Fails if it exits non-0.
-Result<std::string> RunChild(const std::vector<std::string>& argv, uint64_t* max_rss_kib);
+// Runs the program `path` with `argv` (argv[0] is only its name) as a child with stdout captured
+// (stderr passes through); waits for it and returns its stdout, with the child's peak RSS (wait4
+// rusage) in *max_rss_kib. Fails if it exits non-0. path "/proc/self/exe" re-executes this very
+// binary, even if the file has been rebuilt meanwhile.
+Result<std::string> RunChild(const std::string& path, const std::vector<std::string>& argv,
+                             uint64_t* max_rss_kib);
 
 // Formatting helpers for tables.
 std::string Fixed(double value, int decimals);

@@ -17,7 +17,7 @@
 //             extrapolated to the whole bucket (the table says so).
 // Every phase except the walk runs in its own child process (this binary, re-executed with
 // --phase), so peak RSS is per phase: getrusage ru_maxrss of the child, VmHWM at its end, and the
-// peak of VmRSS sampled every 10 ms during the measured part only.
+// peak of VmRSS sampled every 20 ms during the measured part only.
 //
 // It prints one table and one JSON line. Rows/s of a report = rows written / wall seconds.
 #include <sys/resource.h>
@@ -75,6 +75,7 @@ struct Flags {
   bool keep_data_dir = false;
   bool no_compact = false;
   bool skip_walk = false;
+  bool load_only = false;
   uint64_t walk_full_max = 1'000'000;
   uint64_t walk_sample_pages = 200;
   // Internal: the phase a child runs.
@@ -172,6 +173,18 @@ Status LoadPhase(const Flags& flags) {
             {"metadata_sst_bytes", stats.metadata_sst_bytes},
             {"metadata_dir_bytes", stats.metadata_dir_bytes},
             {"max_rss_kib", MaxRssKiB()}};
+  PrintResult(j);
+  return Status::OK();
+}
+
+// Flush + full compaction outside any measurement: every store open turns the previous process's
+// WAL into a small L0 file, and the fourth one triggers an L0 -> base-level compaction that would
+// land inside whichever phase runs then (on a reused data directory).
+Status SettlePhase(const Flags& flags) {
+  ASSIGN_OR_RETURN(auto st, OpenStore(flags.data_dir));
+  auto start = SteadyClock::now();
+  ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(true));
+  json j = {{"seconds", SecondsSince(start)}, {"metadata_sst_bytes", stats.metadata_sst_bytes}};
   PrintResult(j);
   return Status::OK();
 }
@@ -374,19 +387,17 @@ struct PhaseRun {
 Result<PhaseRun> RunPhaseChild(const Flags& flags, const std::string& name,
                                const std::string& phase,
                                const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"/proc/self/exe",  "--phase",  phase,
+  std::vector<std::string> args = {"inventory_bench",  "--phase",  phase,
                                    "--data-dir",      flags.data_dir, "--objects",
                                    std::to_string(flags.objects), "--versions", flags.versions};
   if (flags.no_compact) args.push_back("--no-compact");
   args.insert(args.end(), extra.begin(), extra.end());
-  // Resolve /proc/self/exe now: the child execs the same binary.
-  std::error_code ec;
-  args[0] = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", name.c_str(),
                LoadAverage().c_str());
   PhaseRun run;
   run.name = name;
-  ASSIGN_OR_RETURN(std::string out, RunChild(args, &run.child_max_rss_kib));
+  // The child re-executes this very binary (/proc/self/exe), whatever happened to its file.
+  ASSIGN_OR_RETURN(std::string out, RunChild("/proc/self/exe", args, &run.child_max_rss_kib));
   size_t pos = out.rfind("RESULT ");
   if (pos == std::string::npos) return Status::Internal(name + ": no RESULT line: " + out);
   size_t eol = out.find('\n', pos);
@@ -402,11 +413,14 @@ struct WalkResult {
   uint64_t keys = 0;
   double seconds = 0;            // measured
   double full_seconds = 0;       // measured or extrapolated to the whole bucket
+  double cpu_seconds = 0;        // server + client CPU of the measured pages
+  double full_cpu_seconds = 0;   // the same, extrapolated
   uint64_t total_keys = 0;       // keys of a full walk
   std::vector<double> page_ms;   // latency per page
 };
 
-Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, uint64_t current_keys) {
+Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, pid_t server_pid,
+                        uint64_t current_keys) {
   s3::S3ClientOptions options;
   options.endpoint = endpoint;
   options.access_key_id = flags.access_key;
@@ -419,6 +433,7 @@ Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, uint64_
   const int windows = w.sampled ? 10 : 1;
   const uint64_t pages_per_window =
       w.sampled ? std::max<uint64_t>(1, flags.walk_sample_pages / windows) : UINT64_MAX;
+  double cpu_before = ProcessCpuSecondsOf(server_pid) + ProcessCpuSeconds();
   for (int win = 0; win < windows; ++win) {
     std::string start_after;
     uint64_t first = flags.objects * win / windows;
@@ -453,7 +468,10 @@ Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, uint64_
       token = root.child_value("NextContinuationToken");
     }
   }
-  w.full_seconds = w.sampled ? w.seconds / static_cast<double>(w.keys) * current_keys : w.seconds;
+  w.cpu_seconds = ProcessCpuSecondsOf(server_pid) + ProcessCpuSeconds() - cpu_before;
+  double scale = w.sampled ? static_cast<double>(current_keys) / static_cast<double>(w.keys) : 1.0;
+  w.full_seconds = w.seconds * scale;
+  w.full_cpu_seconds = w.cpu_seconds * scale;
   return w;
 }
 
@@ -529,6 +547,18 @@ int RunParent(Flags flags) {
     Status st = io::WriteFileAtomically(marker_path, m.dump(2) + "\n", 0600);
     if (!st.ok()) return Fail(st);
   }
+  if (flags.load_only) {
+    std::printf("loaded %s objects into %s in %.1f s (+ %.1f s compaction); --load-only: done\n",
+                WithThousands(flags.objects).c_str(), flags.data_dir.c_str(),
+                Num(load, "load_seconds"), Num(load, "compact_seconds"));
+    return 0;
+  }
+  double settle_seconds = -1;
+  if (reused && !flags.no_compact) {
+    auto r = RunPhaseChild(flags, "settle (compact)", "settle");
+    if (!r.ok()) return Fail(r.status());
+    settle_seconds = Num(r->result, "seconds");
+  }
   const uint64_t versions = load["versions"].get<uint64_t>();
   const uint64_t current = load["current_objects"].get<uint64_t>();
 
@@ -569,7 +599,7 @@ int RunParent(Flags flags) {
     so.log_file = flags.data_dir + "/server.log";
     Status st = server.Start(so);
     if (!st.ok()) return Fail(st);
-    auto w = Walk(flags, server.endpoint(), current);
+    auto w = Walk(flags, server.endpoint(), server.pid(), current);
     st = server.Stop();
     if (!w.ok()) return Fail(w.status());
     if (!st.ok()) return Fail(st);
@@ -599,9 +629,13 @@ int RunParent(Flags flags) {
                   : " (not compacted)",
               Mib(static_cast<uint64_t>(sst)).c_str(), sst / versions, sst / flags.objects,
               reused ? " [loaded by an earlier run]" : "");
-  std::printf("\n%-24s %12s %12s %8s %12s %9s %8s %7s %6s %16s %9s %6s\n", "phase", "rows in",
-              "rows out", "seconds", "rows/s", "out MiB", "MB/s", "B/row", "cpu%",
-              "RSS MiB smp/hwm/max", "vs walk", "load");
+  if (settle_seconds >= 0) {
+    std::printf("reused data directory: flushed and compacted again in %.1f s before measuring\n",
+                settle_seconds);
+  }
+  std::printf("\n%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %5s\n", "phase",
+              "rows in", "rows out", "seconds", "rows/s", "rows/cpu-s", "out MiB", "MB/s", "B/row",
+              "cpu%", "RSS MiB smp/hwm/max", "vs walk", "cpu vs", "load");
   json formats_json = json::object();
   json floors_json = json::object();
   for (const PhaseRun& r : runs) {
@@ -628,12 +662,18 @@ int RunParent(Flags flags) {
     }
     std::string bpr = is_report && rows_out > 0 ? Fixed(bytes / rows_out, 1) : "";
     std::string vs = is_report && walked ? Fixed(walk.full_seconds / seconds, 1) + "x" : "";
-    std::string cpu = seconds > 0 ? Fixed(100 * Num(j, "cpu_seconds") / seconds, 0) : "";
-    if (is_gzip) cpu = "";
-    std::printf("%-24s %12s %12s %8s %12s %9s %8s %7s %6s %16s %9s %6s\n", r.name.c_str(),
-                rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
-                rows_per_s.c_str(), out_mib.c_str(), mb_s.c_str(), bpr.c_str(), cpu.c_str(),
-                RssCell(j, r.child_max_rss_kib).c_str(), vs.c_str(),
+    double cpu_s = Num(j, "cpu_seconds");
+    std::string cpu = seconds > 0 ? Fixed(100 * cpu_s / seconds, 0) : "";
+    std::string rows_cpu = rate_rows > 0 && cpu_s > 0
+                               ? WithThousands(static_cast<uint64_t>(rate_rows / cpu_s))
+                               : "";
+    std::string cpu_vs =
+        is_report && walked && cpu_s > 0 ? Fixed(walk.full_cpu_seconds / cpu_s, 1) + "x" : "";
+    if (is_gzip) cpu = rows_cpu = "";
+    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %5s\n",
+                r.name.c_str(), rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
+                rows_per_s.c_str(), rows_cpu.c_str(), out_mib.c_str(), mb_s.c_str(), bpr.c_str(),
+                cpu.c_str(), RssCell(j, r.child_max_rss_kib).c_str(), vs.c_str(), cpu_vs.c_str(),
                 Fixed(Num(j, "load1"), 1).c_str());
     json entry = {{"seconds", std::round(seconds * 1000) / 1000},
                   {"peak_rss_sampled_mib", std::round(Num(j, "sampled_peak_rss_kib") / 102.4) / 10},
@@ -648,7 +688,12 @@ int RunParent(Flags flags) {
       entry["bytes_per_row"] = std::round(bytes / rows_out * 100) / 100;
       entry["files"] = j["files"];
       entry["cpu_seconds"] = std::round(Num(j, "cpu_seconds") * 100) / 100;
-      if (walked) entry["ratio_vs_walk"] = std::round(walk.full_seconds / seconds * 10) / 10;
+      entry["rows_per_cpu_s"] = std::round(rows_out / std::max(Num(j, "cpu_seconds"), 1e-9));
+      if (walked) {
+        entry["ratio_vs_walk"] = std::round(walk.full_seconds / seconds * 10) / 10;
+        entry["cpu_ratio_vs_walk"] =
+            std::round(walk.full_cpu_seconds / std::max(Num(j, "cpu_seconds"), 1e-9) * 10) / 10;
+      }
       formats_json[j["format"].get<std::string>()] = entry;
     } else if (is_gzip) {
       entry["csv_bytes"] = j["csv_bytes"];
@@ -659,17 +704,21 @@ int RunParent(Flags flags) {
       entry["rows_in"] = static_cast<uint64_t>(rows_in);
       entry["rows_out"] = static_cast<uint64_t>(rows_out);
       entry["rows_in_per_s"] = std::round(rows_in / seconds);
+      entry["cpu_seconds"] = std::round(Num(j, "cpu_seconds") * 100) / 100;
       floors_json[r.name == "scan only (floor)" ? "scan_only" : "scan_extract"] = entry;
     }
   }
   if (walked) {
     std::vector<double> ms = walk.page_ms;
     double p50 = Percentile(&ms, 50), p99 = Percentile(&ms, 99);
-    std::printf("%-24s %12s %12s %8s %12s %9s %8s %7s %6s %16s %9s\n",
+    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s\n",
                 walk.sampled ? "ListObjectsV2 walk (est)" : "ListObjectsV2 walk", "",
                 WithThousands(walk.total_keys).c_str(), Fixed(walk.full_seconds, 2).c_str(),
-                WithThousands(static_cast<uint64_t>(walk.keys / walk.seconds)).c_str(), "", "",
-                "", "", "(server)", "1.0x");
+                WithThousands(static_cast<uint64_t>(walk.keys / walk.seconds)).c_str(),
+                WithThousands(static_cast<uint64_t>(walk.keys / std::max(walk.cpu_seconds, 1e-9)))
+                    .c_str(),
+                "", "", "", Fixed(100 * walk.cpu_seconds / walk.seconds, 0).c_str(), "(server)",
+                "1.0x", "1.0x");
     std::printf("  walk: %s pages, %s keys measured in %.2f s (page p50 %.2f ms, p99 %.2f ms)%s\n",
                 WithThousands(walk.pages).c_str(), WithThousands(walk.keys).c_str(), walk.seconds,
                 p50, p99,
@@ -679,10 +728,13 @@ int RunParent(Flags flags) {
                           .c_str()
                     : ": the whole bucket");
   }
-  std::printf("RSS MiB: smp = peak VmRSS sampled every 10 ms during the measured part; hwm = VmHWM "
+  std::printf("RSS MiB: smp = peak VmRSS sampled every 20 ms during the measured part; hwm = VmHWM "
               "at the end of the child; max = the child's ru_maxrss\n");
-  std::printf("vs walk = walk seconds / phase seconds; gzip MB/s is CSV input; rows/s of a report "
-              "= rows written/s, of a scan = rows out/s (versions scanned: rows in)\n");
+  std::printf("vs walk = walk seconds / phase seconds; cpu vs = walk CPU seconds (server + client) / "
+              "phase CPU seconds, less sensitive to a busy machine; cpu%% = CPU / wall of the phase "
+              "(all its threads)\n");
+  std::printf("gzip MB/s is CSV input; rows/s of a report = rows written/s, of a scan = rows out/s "
+              "(versions scanned: rows in)\n");
   std::printf("load average at end: %s\n", LoadAverage().c_str());
 
   json out = {{"bench", "inventory_bench"},
@@ -704,6 +756,8 @@ int RunParent(Flags flags) {
                    {"keys", walk.keys},
                    {"measured_seconds", std::round(walk.seconds * 1000) / 1000},
                    {"full_seconds", std::round(walk.full_seconds * 100) / 100},
+                   {"measured_cpu_seconds", std::round(walk.cpu_seconds * 1000) / 1000},
+                   {"full_cpu_seconds", std::round(walk.full_cpu_seconds * 100) / 100},
                    {"keys_per_s", std::round(walk.keys / walk.seconds)}};
   }
   std::printf("%s\n", out.dump().c_str());
@@ -745,6 +799,8 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-data-dir", flags.keep_data_dir, "Keep the data directory");
   app.add_flag("--no-compact", flags.no_compact, "Skip the full compaction after loading");
   app.add_flag("--skip-walk", flags.skip_walk, "Skip the ListObjectsV2 baseline");
+  app.add_flag("--load-only", flags.load_only,
+               "Only load (with --data-dir and --keep-data-dir: measure later on the same data)");
   app.add_option("--walk-full-max", flags.walk_full_max,
                  "Walk the whole bucket up to this many keys, else a sample")
       ->capture_default_str();
@@ -764,6 +820,8 @@ int main(int argc, char** argv) {
   if (flags.phase.empty()) return RunParent(flags);
   if (flags.phase == "load") {
     st = LoadPhase(flags);
+  } else if (flags.phase == "settle") {
+    st = SettlePhase(flags);
   } else if (flags.phase == "scan") {
     st = ScanPhase(flags, false);
   } else if (flags.phase == "extract") {

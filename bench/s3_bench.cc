@@ -39,12 +39,15 @@
 #include "common/encoding.h"
 #include "s3/client/s3_client.h"
 #include "store/object_store.h"
+#include "synthetic_objects.h"
 
 namespace stocktake::bench {
 namespace {
 
 constexpr const char* kDataBucket = "bench-data";
 constexpr const char* kListBucket = "bench-list";
+constexpr const char* kInventoryBucket = "bench-inventory";
+constexpr const char* kInventoryDestBucket = "bench-inventory-dest";
 constexpr size_t kListPageKeys = 1000;
 
 struct Flags {
@@ -56,8 +59,9 @@ struct Flags {
   int connections = 8;
   double duration_seconds = 5;
   uint64_t list_keys = 100'000;
+  uint64_t report_keys = 2'000'000;
   std::string list_load = "bulk";
-  std::string phases = "put4k,get4k,put1m,get1m,list";
+  std::string phases = "put4k,get4k,put1m,get1m,list,put4k+report";
   bool keep_data_dir = false;
 };
 
@@ -206,7 +210,7 @@ Status PrepareDataDir(const std::string& data_dir, const Flags& flags, double* b
   store::Account account{"100000000001", HexLower(RandomBytes(32)), "bench"};
   RETURN_IF_ERROR(st->PutAccount(account));
   RETURN_IF_ERROR(st->PutAccessKey({flags.access_key, flags.secret_key, account.account_id, true}));
-  for (const char* name : {kDataBucket, kListBucket}) {
+  for (const char* name : {kDataBucket, kListBucket, kInventoryBucket, kInventoryDestBucket}) {
     store::Bucket bucket;
     bucket.name = name;
     bucket.owner_account_id = account.account_id;
@@ -231,6 +235,21 @@ Status PrepareDataDir(const std::string& data_dir, const Flags& flags, double* b
     }
     RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
     *bulk_seconds = SecondsSince(start);
+  }
+  if (flags.report_keys > 0) {
+    // The bucket whose inventory report runs during the "put4k+report" phase.
+    SyntheticObjects gen(flags.report_keys, kInventoryBucket, account.account_id);
+    std::vector<store::ObjectVersion> batch;
+    for (uint64_t i = 0; i < flags.report_keys; ++i) {
+      gen.AppendVersions(i, &batch);
+      if (batch.size() >= 100'000) {
+        RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+        batch.clear();
+      }
+    }
+    RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+    // Flush and compact, as a steady-state bucket would be.
+    RETURN_IF_ERROR(st->GetStatsForBenchmark(true).status());
   }
   return Status::OK();
 }
@@ -272,6 +291,88 @@ Result<uint64_t> ListPage(s3::S3Client& client, const std::string& start_after, 
   return static_cast<uint64_t>(r->body.size());
 }
 
+constexpr const char* kInventoryConfigXml =
+    "<InventoryConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+    "<Destination><S3BucketDestination><Bucket>arn:aws:s3:::bench-inventory-dest</Bucket>"
+    "<Format>CSV</Format><Prefix>reports</Prefix></S3BucketDestination></Destination>"
+    "<IsEnabled>true</IsEnabled><Id>bench</Id>"
+    "<IncludedObjectVersions>Current</IncludedObjectVersions>"
+    "<OptionalFields><Field>Size</Field><Field>LastModifiedDate</Field><Field>ETag</Field>"
+    "<Field>StorageClass</Field></OptionalFields>"
+    "<Schedule><Frequency>Daily</Frequency></Schedule></InventoryConfiguration>";
+
+struct ReportRuns {
+  int runs = 0;
+  uint64_t rows = 0;
+  double seconds = 0;  // sum of the runs' own durations (StartedAt..FinishedAt)
+  std::string error;
+};
+
+int64_t ParseIsoMillis(std::string_view s) {
+  // 2022-12-12T13:20:39.123Z -> ms since midnight is enough for durations within a day.
+  if (s.size() < 23) return 0;
+  auto num = [&](size_t pos, size_t len) {
+    return std::strtoll(std::string(s.substr(pos, len)).c_str(), nullptr, 10);
+  };
+  return ((num(11, 2) * 60 + num(14, 2)) * 60 + num(17, 2)) * 1000 + num(20, 3);
+}
+
+// Queues on-demand reports of kInventoryBucket back to back until `stop`, on its own connection.
+void RunReportsUntil(s3::S3Client& client, const std::atomic<bool>& stop, ReportRuns* out) {
+  while (!stop.load()) {
+    s3::S3Call run;
+    run.method = "POST";
+    run.bucket = kInventoryBucket;
+    run.query = {{"inventory", ""}, {"id", "bench"}, {"run", ""}};
+    auto r = client.Send(run);
+    if (!r.ok() || r->status != 202) {
+      out->error = r.ok() ? s3::S3Client::ErrorSummary(*r) : r.status().ToString();
+      return;
+    }
+    pugi::xml_document doc;
+    doc.load_buffer(r->body.data(), r->body.size());
+    std::string run_id = doc.child("InventoryRunResult").child("InventoryRun").child_value("RunId");
+    // Poll until this run is terminal (the next one is queued only then).
+    auto queued_at = SteadyClock::now();
+    std::string last_state = "not listed";
+    while (true) {
+      if (SecondsSince(queued_at) > 600) {
+        out->error = "run " + run_id + " not finished after 600 s (state: " + last_state + ")";
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      s3::S3Call list;
+      list.bucket = kInventoryBucket;
+      list.query = {{"inventory", ""}, {"id", "bench"}, {"runs", ""}};
+      auto l = client.Send(list);
+      if (!l.ok() || l->status != 200) {
+        out->error = l.ok() ? s3::S3Client::ErrorSummary(*l) : l.status().ToString();
+        return;
+      }
+      pugi::xml_document runs;
+      runs.load_buffer(l->body.data(), l->body.size());
+      bool done = false;
+      for (auto node : runs.child("ListInventoryRunsResult").children()) {
+        if (run_id != node.child_value("RunId")) continue;
+        std::string state = node.child_value("State");
+        last_state = state;
+        if (state == "succeeded") {
+          ++out->runs;
+          out->rows += std::strtoull(node.child_value("Rows"), nullptr, 10);
+          out->seconds += (ParseIsoMillis(node.child_value("FinishedAt")) -
+                           ParseIsoMillis(node.child_value("StartedAt"))) /
+                          1e3;
+          done = true;
+        } else if (state == "failed") {
+          out->error = node.child_value("FailureReason");
+          return;
+        }
+      }
+      if (done) break;
+    }
+  }
+}
+
 void PrintTable(const std::vector<PhaseResult>& results, double floor_4k, double floor_1m) {
   std::printf("\n%-22s %5s %9s %10s %9s %9s %9s %7s %9s %11s\n", "phase", "conns", "ops", "ops/s",
               "MB/s", "p50 ms", "p99 ms", "errors", "vs floor", "load1 b/a");
@@ -289,6 +390,7 @@ void PrintTable(const std::vector<PhaseResult>& results, double floor_4k, double
 }
 
 int Run(Flags flags) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines appear as they are printed
   std::printf("s3_bench: connections=%d duration=%.1fs/phase list-keys=%llu list-load=%s\n",
               flags.connections, flags.duration_seconds,
               static_cast<unsigned long long>(flags.list_keys), flags.list_load.c_str());
@@ -326,6 +428,10 @@ int Run(Flags flags) {
     endpoint = server.endpoint();
     std::printf("server: %s (pid %d), data dir %s\n", endpoint.c_str(),
                 static_cast<int>(server.pid()), data_dir.c_str());
+    if (flags.report_keys > 0) {
+      std::printf("report bucket: %s synthetic objects bulk-loaded (and compacted) before start\n",
+                  WithThousands(flags.report_keys).c_str());
+    }
     if (flags.list_load == "bulk") {
       std::printf("list keys: %s bulk-loaded through the store API in %.2f s before start\n",
                   WithThousands(flags.list_keys).c_str(), bulk_seconds);
@@ -482,7 +588,60 @@ int Run(Flags flags) {
         }));
   }
 
+  ReportRuns report_runs;
+  double put_p99_plain = 0, put_p99_report = 0;
+  if (has_phase("put4k+report") && flags.report_keys > 0 && flags.endpoint.empty()) {
+    auto report_client = NewClient(flags, endpoint);
+    s3::S3Call config;
+    config.method = "PUT";
+    config.bucket = kInventoryBucket;
+    config.query = {{"inventory", ""}, {"id", "bench"}};
+    config.body = kInventoryConfigXml;
+    auto r = report_client.ok() ? (*report_client)->Send(config)
+                                : Result<s3::http::ClientResponse>(report_client.status());
+    if (!r.ok() || (r->status != 200 && r->status != 204)) {
+      std::cerr << "s3_bench: PutBucketInventoryConfiguration failed: "
+                << (r.ok() ? s3::S3Client::ErrorSummary(*r) : r.status().ToString()) << "\n";
+      return 1;
+    }
+    for (const PhaseResult& p : results) {
+      if (p.name == "put-4KiB") put_p99_plain = p.p99_ms;
+    }
+    std::string payload(4 << 10, 'r');
+    std::atomic<bool> stop_reports{false};
+    std::thread reporter(
+        [&] { RunReportsUntil(**report_client, stop_reports, &report_runs); });
+    // Let the first report start before the PUT load begins.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    results.push_back(RunPhase("put-4KiB + report", flags.connections, flags.duration_seconds,
+                               UINT64_MAX, [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+                                 s3::S3Call call;
+                                 call.method = "PUT";
+                                 call.bucket = kDataBucket;
+                                 call.key = "during-report/t" + std::to_string(t) + "/" +
+                                            std::to_string(i);
+                                 call.body = payload;
+                                 RETURN_IF_ERROR(
+                                     CheckStatus(clients[t]->Send(call), 200, "PutObject"));
+                                 return static_cast<uint64_t>(payload.size());
+                               }));
+    put_p99_report = results.back().p99_ms;
+    stop_reports = true;
+    reporter.join();
+  }
+
   PrintTable(results, floor_ops[0], floor_ops[1]);
+  if (report_runs.runs > 0 || !report_runs.error.empty()) {
+    std::printf("\nreports during put-4KiB + report: %d CSV runs of %s rows each, %.0f rows/s "
+                "while serving; PUT p99 %.2f ms vs %.2f ms without = %.2fx%s%s\n",
+                report_runs.runs,
+                WithThousands(report_runs.runs ? report_runs.rows / report_runs.runs : 0).c_str(),
+                report_runs.seconds > 0 ? report_runs.rows / report_runs.seconds : 0.0,
+                put_p99_report, put_p99_plain,
+                put_p99_plain > 0 ? put_p99_report / put_p99_plain : 0.0,
+                report_runs.error.empty() ? "" : "; report error: ",
+                report_runs.error.c_str());
+  }
   if (walk_pages > 0) {
     std::printf("\nfull ListObjectsV2 walk, 1 connection: %s keys in %s pages, %.2f s = %s keys/s\n",
                 WithThousands(walk_keys).c_str(), WithThousands(walk_pages).c_str(), walk_seconds,
@@ -518,6 +677,16 @@ int Run(Flags flags) {
     }
   }
   j["phases"] = phases;
+  if (report_runs.runs > 0) {
+    j["report_during_put"] = {
+        {"runs", report_runs.runs},
+        {"rows_per_run", report_runs.rows / report_runs.runs},
+        {"rows_per_s", std::round(report_runs.rows / std::max(report_runs.seconds, 1e-9))},
+        {"put_p99_ms_plain", std::round(put_p99_plain * 1000) / 1000},
+        {"put_p99_ms_during_report", std::round(put_p99_report * 1000) / 1000},
+        {"put_p99_ratio", put_p99_plain > 0 ? std::round(put_p99_report / put_p99_plain * 100) / 100
+                                            : 0.0}};
+  }
   if (walk_pages > 0) {
     j["list_walk_1conn_seconds"] = std::round(walk_seconds * 1000) / 1000;
     j["list_walk_1conn_keys_per_s"] = std::round(walk_keys / walk_seconds);
@@ -554,12 +723,15 @@ int main(int argc, char** argv) {
   app.add_option("--list-keys", flags.list_keys, "Keys in the listed bucket")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  app.add_option("--report-keys", flags.report_keys,
+                 "Objects of the bucket reported on during put4k+report (0: skip that phase)")
+      ->capture_default_str();
   app.add_option("--list-load", flags.list_load,
                  "bulk: load list keys with the store's bulk loader before the server starts; "
                  "put: concurrent 0-byte PUTs (forced with --endpoint)")
       ->check(CLI::IsMember({"bulk", "put"}))
       ->capture_default_str();
-  app.add_option("--phases", flags.phases, "Comma list of put4k,get4k,put1m,get1m,list")
+  app.add_option("--phases", flags.phases, "Comma list of put4k,get4k,put1m,get1m,list,put4k+report")
       ->capture_default_str();
   app.add_option("--tmp-dir", flags.tmp_dir, "Where the data dir and floor files go")
       ->capture_default_str();

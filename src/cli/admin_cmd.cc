@@ -1,29 +1,47 @@
 #include "cli/admin_cmd.h"
 
-#include <pugixml.hpp>
-
 #include <iostream>
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/client_flags.h"
 
 namespace stocktake::cli {
 namespace {
 
-int WhoAmI(const ClientFlags& flags) {
+// Sends one admin call into `doc` (left empty for 204 answers); prints the S3 error and returns
+// false on failure.
+bool Call(const ClientFlags& flags, std::string method,
+          std::vector<std::pair<std::string, std::string>> query, pugi::xml_document* doc) {
   auto client = flags.Connect();
   s3::S3Call call;
-  call.query = {{"whoami", ""}};
+  call.method = std::move(method);
+  call.query = std::move(query);
   auto response = client->Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    return 1;
+    return false;
   }
-  if (response->status != 200) {
+  if (response->status / 100 != 2) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    return 1;
+    return false;
   }
+  if (!response->body.empty()) doc->load_buffer(response->body.data(), response->body.size());
+  return true;
+}
+
+bool Call(const ClientFlags& flags, std::string method,
+          std::vector<std::pair<std::string, std::string>> query) {
+  pugi::xml_document ignored;
+  return Call(flags, std::move(method), std::move(query), &ignored);
+}
+
+int WhoAmI(const ClientFlags& flags) {
   pugi::xml_document doc;
-  doc.load_buffer(response->body.data(), response->body.size());
+  if (!Call(flags, "GET", {{"whoami", ""}}, &doc)) return 1;
   pugi::xml_node r = doc.child("WhoAmIResult");
   std::cout << "account id:        " << r.child_value("AccountId") << "\n"
             << "canonical user id: " << r.child_value("CanonicalUserId") << "\n"
@@ -33,15 +51,181 @@ int WhoAmI(const ClientFlags& flags) {
   return 0;
 }
 
+void PrintAccount(pugi::xml_node account) {
+  std::cout << "account id:        " << account.child_value("AccountId") << "\n"
+            << "canonical user id: " << account.child_value("CanonicalUserId") << "\n"
+            << "name:              " << account.child_value("Name") << "\n";
+}
+
+// The secret is printed here and nowhere else: the server never shows it again.
+void PrintNewKey(pugi::xml_node key) {
+  std::cout << "access key id:     " << key.child_value("AccessKeyId") << "\n"
+            << "secret access key: " << key.child_value("SecretAccessKey") << "   (shown once)\n";
+}
+
+std::optional<pugi::xml_node> CreateKey(const ClientFlags& flags, const std::string& account_id,
+                                        pugi::xml_document* holder) {
+  if (!Call(flags, "POST", {{"admin-access-key", ""}, {"account-id", account_id}}, holder)) {
+    return std::nullopt;
+  }
+  return holder->child("CreateAccessKeyResult").child("AccessKey");
+}
+
+int AccountCreate(const ClientFlags& flags, const std::string& name, bool with_key) {
+  std::vector<std::pair<std::string, std::string>> query = {{"admin-account", ""}};
+  if (!name.empty()) query.emplace_back("name", name);
+  pugi::xml_document doc;
+  if (!Call(flags, "POST", std::move(query), &doc)) return 1;
+  pugi::xml_node account = doc.child("CreateAccountResult").child("Account");
+  PrintAccount(account);
+  if (!with_key) return 0;
+  pugi::xml_document key_doc;
+  auto key = CreateKey(flags, account.child_value("AccountId"), &key_doc);
+  if (!key) return 1;
+  PrintNewKey(*key);
+  return 0;
+}
+
+int AccountList(const ClientFlags& flags) {
+  pugi::xml_document doc;
+  if (!Call(flags, "GET", {{"admin-accounts", ""}}, &doc)) return 1;
+  for (pugi::xml_node a : doc.child("ListAccountsResult").children("Account")) {
+    std::cout << a.child_value("AccountId") << "  " << a.child_value("CanonicalUserId") << "  "
+              << a.child_value("Name") << "\n";
+  }
+  return 0;
+}
+
+int AccountDelete(const ClientFlags& flags, const std::string& account_id) {
+  return Call(flags, "DELETE", {{"admin-account", ""}, {"account-id", account_id}}) ? 0 : 1;
+}
+
+int KeyCreate(const ClientFlags& flags, const std::string& account_id) {
+  pugi::xml_document doc;
+  auto key = CreateKey(flags, account_id, &doc);
+  if (!key) return 1;
+  PrintNewKey(*key);
+  return 0;
+}
+
+int KeyList(const ClientFlags& flags, const std::string& account_id) {
+  std::vector<std::pair<std::string, std::string>> query = {{"admin-access-keys", ""}};
+  if (!account_id.empty()) query.emplace_back("account-id", account_id);
+  pugi::xml_document doc;
+  if (!Call(flags, "GET", std::move(query), &doc)) return 1;
+  for (pugi::xml_node k : doc.child("ListAccessKeysResult").children("AccessKey")) {
+    std::cout << k.child_value("AccessKeyId") << "  " << k.child_value("AccountId") << "  "
+              << k.child_value("Status") << "\n";
+  }
+  return 0;
+}
+
+int KeySetStatus(const ClientFlags& flags, const std::string& key_id, const char* status) {
+  return Call(flags, "PUT",
+              {{"admin-access-key", ""}, {"access-key-id", key_id}, {"status", status}})
+             ? 0
+             : 1;
+}
+
+int KeyDelete(const ClientFlags& flags, const std::string& key_id) {
+  return Call(flags, "DELETE", {{"admin-access-key", ""}, {"access-key-id", key_id}}) ? 0 : 1;
+}
+
+// Rotation as AWS recommends it: a new key for the same account, then the old one disabled (or
+// deleted with --delete-old) so that clients still using it fail loudly.
+int KeyRotate(const ClientFlags& flags, const std::string& key_id, bool delete_old) {
+  pugi::xml_document list;
+  if (!Call(flags, "GET", {{"admin-access-keys", ""}}, &list)) return 1;
+  std::string account_id;
+  for (pugi::xml_node k : list.child("ListAccessKeysResult").children("AccessKey")) {
+    if (key_id == k.child_value("AccessKeyId")) account_id = k.child_value("AccountId");
+  }
+  if (account_id.empty()) {
+    std::cerr << "stocktake: no access key " << key_id << "\n";
+    return 1;
+  }
+  pugi::xml_document doc;
+  auto key = CreateKey(flags, account_id, &doc);
+  if (!key) return 1;
+  PrintNewKey(*key);
+  int rc = delete_old ? KeyDelete(flags, key_id) : KeySetStatus(flags, key_id, "Inactive");
+  if (rc == 0) std::cout << "old key " << key_id << (delete_old ? " deleted\n" : " disabled\n");
+  return rc;
+}
+
 }  // namespace
 
 void AddAdminCommand(CLI::App& app) {
-  CLI::App* admin = app.add_subcommand("admin", "Account administration");
+  CLI::App* admin = app.add_subcommand(
+      "admin", "Account administration (accounts and access keys need the root account's keys)");
   admin->require_subcommand(1);
   auto flags = std::make_shared<ClientFlags>();
   CLI::App* whoami = admin->add_subcommand("whoami", "Show the account of the given keys");
   flags->AddTo(whoami);
   whoami->callback([flags]() { std::exit(WhoAmI(*flags)); });
+
+  CLI::App* account = admin->add_subcommand("account", "Create, list and delete accounts");
+  account->require_subcommand(1);
+  {
+    auto name = std::make_shared<std::string>();
+    auto with_key = std::make_shared<bool>(false);
+    CLI::App* create = account->add_subcommand("create", "Create an account (12-digit id)");
+    create->add_option("--name", *name, "Display name");
+    create->add_flag("--with-key", *with_key, "Also create its first access key");
+    flags->AddTo(create);
+    create->callback(
+        [flags, name, with_key]() { std::exit(AccountCreate(*flags, *name, *with_key)); });
+
+    CLI::App* list = account->add_subcommand("list", "List accounts: id, canonical id, name");
+    flags->AddTo(list);
+    list->callback([flags]() { std::exit(AccountList(*flags)); });
+
+    auto id = std::make_shared<std::string>();
+    CLI::App* del = account->add_subcommand("delete", "Delete an account that owns no bucket");
+    del->add_option("account-id", *id, "Account id")->required();
+    flags->AddTo(del);
+    del->callback([flags, id]() { std::exit(AccountDelete(*flags, *id)); });
+  }
+
+  CLI::App* key = admin->add_subcommand("key", "Manage access keys");
+  key->require_subcommand(1);
+  {
+    auto account_id = std::make_shared<std::string>();
+    CLI::App* create = key->add_subcommand("create", "Create an access key (secret shown once)");
+    create->add_option("--account", *account_id, "Account id")->required();
+    flags->AddTo(create);
+    create->callback([flags, account_id]() { std::exit(KeyCreate(*flags, *account_id)); });
+
+    CLI::App* list = key->add_subcommand("list", "List access keys: id, account, status");
+    list->add_option("--account", *account_id, "Only this account's keys");
+    flags->AddTo(list);
+    list->callback([flags, account_id]() { std::exit(KeyList(*flags, *account_id)); });
+
+    auto key_id = std::make_shared<std::string>();
+    auto delete_old = std::make_shared<bool>(false);
+    struct Simple {
+      const char* name;
+      const char* help;
+    };
+    for (Simple s :
+         {Simple{"disable", "Disable an access key"}, Simple{"enable", "Enable an access key"},
+          Simple{"delete", "Delete an access key"},
+          Simple{"rotate", "Create a new key for the key's account, disable the old"}}) {
+      CLI::App* sub = key->add_subcommand(s.name, s.help);
+      sub->add_option("access-key-id", *key_id, "Access key id")->required();
+      flags->AddTo(sub);
+      std::string name = s.name;
+      if (name == "rotate") {
+        sub->add_flag("--delete-old", *delete_old, "Delete the old key instead of disabling it");
+      }
+      sub->callback([flags, key_id, delete_old, name]() {
+        if (name == "disable") std::exit(KeySetStatus(*flags, *key_id, "Inactive"));
+        if (name == "enable") std::exit(KeySetStatus(*flags, *key_id, "Active"));
+        if (name == "delete") std::exit(KeyDelete(*flags, *key_id));
+        std::exit(KeyRotate(*flags, *key_id, *delete_old));
+      });
+    }
+  }
 }
 
 }  // namespace stocktake::cli

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/client_flags.h"
+#include "cli/scan_cmd.h"
 
 namespace stocktake::cli {
 namespace {
@@ -142,6 +143,8 @@ void AddInventoryCommand(CLI::App& app) {
   runs->add_option("--bucket", runs_options->bucket, "Source bucket")->required();
   runs->add_option("--id", runs_options->id, "Inventory configuration id")->required();
   runs->callback([runs_options]() { std::exit(Runs(*runs_options)); });
+
+  AddInventoryScanCommand(inventory);
 }
 
 }  // namespace stocktake::cli

@@ -3,6 +3,8 @@
 
 #include "cli/admin_cmd.h"
 #include "cli/inventory_cmd.h"
+#include "cli/kms_cmd.h"
+#include "cli/report_cmd.h"
 #include "cli/serve.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +16,8 @@ int main(int argc, char** argv) {
   stocktake::cli::AddServeCommand(app);
   stocktake::cli::AddInventoryCommand(app);
   stocktake::cli::AddAdminCommand(app);
+  stocktake::cli::AddKmsCommand(app);
+  stocktake::cli::AddReportCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

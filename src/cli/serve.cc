@@ -5,12 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "cli/root_account.h"
 #include "inventory/inventory_service.h"
 #include "io/file.h"
+#include "s3/authorization.h"
 #include "s3/http/http_server.h"
 #include "s3/service.h"
 #include "store/object_store.h"
@@ -59,6 +61,12 @@ int RunServe(const ServeOptions& options) {
   }
   store::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
+  // Failpoint for tests of time-dependent object state (Intelligent-Tiering access tiers): the
+  // store's clock (object times, access times, report snapshots) runs ahead by this much, while
+  // SigV4 and the rest of the server keep real time.
+  const char* store_offset = std::getenv("STOCKTAKE_FAILPOINT_STORE_CLOCK_OFFSET_MS");
+  OffsetClock store_clock(SystemClock::Default(), store_offset ? std::atoll(store_offset) : 0);
+  store_options.clock = &store_clock;
   auto store = store::ObjectStore::Open(store_options);
   if (!store.ok()) {
     std::cerr << "stocktake: cannot open data directory " << options.data_dir << ": "
@@ -86,6 +94,9 @@ int RunServe(const ServeOptions& options) {
   }
   inventory_options.first_run_immediately = options.inventory_first_run == "immediate";
   inventory_options.job.max_rows_per_file = options.inventory_max_rows_per_file;
+  // Reports are written as the S3 service principal, checked against the destination bucket
+  // policy (spec §8); injected so that inventory/ does not depend on s3/.
+  inventory_options.job.authorize_delivery = s3::AuthorizeInventoryDelivery;
   inventory::InventoryService inventory(store->get(), SystemClock::Default(), inventory_options);
 
   s3::ServiceContext context;
@@ -93,6 +104,7 @@ int RunServe(const ServeOptions& options) {
   context.store = store->get();
   context.clock = SystemClock::Default();
   context.options.region = options.region;
+  context.root_account_id = root->account.account_id;
   s3::S3Service service(context);
   s3::http::HttpServerOptions http_options;
   http_options.address = options.address;

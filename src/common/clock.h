@@ -19,6 +19,17 @@ class SystemClock final : public Clock {
   static SystemClock* Default();
 };
 
+// Another clock shifted by a fixed offset (test failpoints that move one component's time).
+class OffsetClock final : public Clock {
+ public:
+  OffsetClock(const Clock* base, int64_t offset_ms) : base_(base), offset_ms_(offset_ms) {}
+  int64_t NowMillis() const override { return base_->NowMillis() + offset_ms_; }
+
+ private:
+  const Clock* base_;
+  int64_t offset_ms_;
+};
+
 // A clock that only moves when told to. Thread-safe.
 class ManualClock final : public Clock {
  public:

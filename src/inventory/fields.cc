@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <iterator>
 
 #include "inventory/config.h"
+#include "store/acl.h"
 
 namespace stocktake::inventory {
 namespace {
@@ -123,8 +126,9 @@ Value ExtractEncryptionStatus(const ExtractInput& in) {
 }
 
 Value ExtractObjectLockRetainUntilDate(const ExtractInput& in) {
-  if (IsMarker(in) || in.version.object_lock_retain_until_ms == 0) return Value::Null();
-  return Value::Int(in.version.object_lock_retain_until_ms);
+  if (IsMarker(in)) return Value::Null();
+  int64_t until = store::EffectiveRetainUntilMs(in.version, in.context.now_ms);
+  return until == 0 ? Value::Null() : Value::Int(until);
 }
 
 Value ExtractObjectLockMode(const ExtractInput& in) {
@@ -137,11 +141,36 @@ Value ExtractObjectLockLegalHoldStatus(const ExtractInput& in) {
   return Value::String(in.version.object_lock_legal_hold == "ON" ? "On" : "Off");
 }
 
+Value ExtractObjectLockEventHoldStatus(const ExtractInput& in) {
+  if (IsMarker(in) || !in.context.bucket_object_lock_enabled) return Value::Null();
+  // Spelled as the legal hold column (DESIGN.md §6).
+  return Value::String(in.version.object_lock_event_hold == "ON" ? "On" : "Off");
+}
+
+Value ExtractObjectLockEventHoldDuration(const ExtractInput& in) {
+  const store::ObjectVersion& v = in.version;
+  if (IsMarker(in) || v.object_lock_event_hold.empty()) return Value::Null();
+  bool years = v.object_lock_event_hold_years != 0;
+  char digits[16];
+  auto [end, ec] =
+      std::to_chars(std::begin(digits), std::end(digits),
+                    years ? v.object_lock_event_hold_years : v.object_lock_event_hold_days);
+  std::string& text = *in.scratch;
+  text.assign(digits, end);
+  text.append(years ? " Years" : " Days");
+  return Str(in, text);
+}
+
 Value ExtractEmpty(const ExtractInput&) { return Value::Null(); }
+
+int64_t TieringReferenceMs(const store::ObjectVersion& v) {
+  return std::max(v.last_access_ms, v.last_modified_ms);
+}
 
 Value ExtractIntelligentTieringAccessTier(const ExtractInput& in) {
   if (IsMarker(in) || in.version.storage_class != kIntelligentTiering) return Value::Null();
-  return Value::String("FREQUENT");
+  // The tier names are static storage: no copy into the arena.
+  return Value::String(IntelligentTieringTier(TieringReferenceMs(in.version), in.context.now_ms));
 }
 
 Value ExtractBucketKeyStatus(const ExtractInput& in) {
@@ -190,7 +219,7 @@ Value ExtractObjectOwner(const ExtractInput& in) { return StrOrNull(in, OwnerCan
 
 Value ExtractIntelligentTieringReferenceDate(const ExtractInput& in) {
   if (IsMarker(in) || in.version.storage_class != kIntelligentTiering) return Value::Null();
-  return Value::Int(in.version.last_modified_ms);
+  return Value::Int(TieringReferenceMs(in.version));
 }
 
 // ---- The table --------------------------------------------------------------------------------
@@ -230,10 +259,10 @@ constexpr std::array<FieldInfo, kNumFields> kFields = {{
     {FieldId::kObjectLockLegalHoldStatus, "ObjectLockLegalHoldStatus", "ObjectLockLegalHoldStatus",
      "object_lock_legal_hold_status", ColumnType::kString, kOpt, ExtractObjectLockLegalHoldStatus},
     {FieldId::kObjectLockEventHoldStatus, "ObjectLockEventHoldStatus", "ObjectLockEventHoldStatus",
-     "object_lock_event_hold_status", ColumnType::kString, kOpt, ExtractEmpty},
+     "object_lock_event_hold_status", ColumnType::kString, kOpt, ExtractObjectLockEventHoldStatus},
     {FieldId::kObjectLockEventHoldDuration, "ObjectLockEventHoldDuration",
      "ObjectLockEventHoldDuration", "object_lock_event_hold_duration", ColumnType::kString, kOpt,
-     ExtractEmpty},
+     ExtractObjectLockEventHoldDuration},
     {FieldId::kIntelligentTieringAccessTier, "IntelligentTieringAccessTier",
      "IntelligentTieringAccessTier", "intelligent_tiering_access_tier", ColumnType::kString, kOpt,
      ExtractIntelligentTieringAccessTier},
@@ -262,6 +291,45 @@ static_assert(TableIsInCanonicalOrder(), "kFields must be indexed by FieldId");
 static_assert(static_cast<size_t>(FieldId::kIntelligentTieringReferenceDate) + 1 == kNumFields);
 
 }  // namespace
+
+std::string_view IntelligentTieringTier(int64_t reference_ms, int64_t now_ms) {
+  // S3 User Guide, "How S3 Intelligent-Tiering works": objects not accessed for 30 consecutive
+  // days move to Infrequent Access, after 90 days to Archive Instant Access.
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  int64_t idle_ms = now_ms - reference_ms;
+  if (idle_ms >= 90 * kDayMs) return "ARCHIVE_INSTANT_ACCESS";
+  if (idle_ms >= 30 * kDayMs) return "INFREQUENT";
+  return "FREQUENT";
+}
+
+bool AppendAclGrantsJson(std::string_view document, std::string* out) {
+  // Parsed in place (store/acl.h grammar) rather than through store::DecodeAcl, which would
+  // allocate per row. On a corrupt document *out may hold a partial list: the caller discards it.
+  size_t newline = document.find('\n');
+  if (document.substr(0, newline) != "1") return false;
+  bool first = true;
+  while (newline != std::string_view::npos) {
+    document.remove_prefix(newline + 1);
+    newline = document.find('\n');
+    std::string_view line = document.substr(0, newline);
+    size_t s1 = line.find(' ');
+    size_t s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
+    if (s2 == std::string_view::npos || s2 + 1 == line.size()) return false;
+    std::string_view kind = line.substr(0, s1);
+    std::string_view permission = line.substr(s1 + 1, s2 - s1 - 1);
+    std::string_view grantee = line.substr(s2 + 1);
+    if (!store::IsAclPermission(permission) || (kind != "id" && kind != "uri")) return false;
+    if (!first) out->push_back(',');
+    first = false;
+    out->append(R"({"permission":")");
+    out->append(permission);
+    out->append(kind == "id" ? R"(","type":"CanonicalUser","canonicalId":")"
+                             : R"(","type":"Group","uri":")");
+    AppendJsonEscaped(grantee, out);
+    out->append("\"}");
+  }
+  return true;
+}
 
 std::span<const FieldInfo> AllFields() { return kFields; }
 

@@ -21,15 +21,21 @@
 //   - BucketKeyStatus (Stocktake): "ENABLED" when the object uses a bucket key, else "DISABLED"
 //     (also for NOT-SSE objects: AWS prints DISABLED for SSE-S3 objects, for which bucket keys do
 //     not apply either).
-//   - ObjectLockMode: GOVERNANCE / COMPLIANCE; empty when none. RetainUntilDate: empty when none.
+//   - ObjectLockMode: GOVERNANCE / COMPLIANCE; empty when none. RetainUntilDate: the date in force
+//     at the report time (an event hold that is ON keeps moving it, store::EffectiveRetainUntilMs);
+//     empty when none.
 //   - ObjectLockLegalHoldStatus: "On"/"Off" (docs sample row); "Off" when the bucket has Object
 //     Lock but the object has no hold recorded; empty when the bucket has no Object Lock.
-//   - ObjectLockEventHoldStatus / ObjectLockEventHoldDuration: empty (the store has no event
-//     holds yet).
-//   - IntelligentTieringAccessTier: "FREQUENT" for INTELLIGENT_TIERING objects (Stocktake does
-//     not move objects between tiers), empty otherwise. IntelligentTieringReferenceDate: for
-//     INTELLIGENT_TIERING objects the last-modified time (the only access time Stocktake knows),
-//     empty otherwise.
+//   - ObjectLockEventHoldStatus (Stocktake): "On"/"Off" as the legal hold column ("Off" when the
+//     bucket has Object Lock and the version no hold; empty without Object Lock).
+//     ObjectLockEventHoldDuration (Stocktake): "<N> Days" or "<N> Years", as the API's
+//     EventHoldDuration element names it; empty without an event hold.
+//   - IntelligentTieringAccessTier (INTELLIGENT_TIERING objects only, else empty): from the days
+//     between the reference date and the report time (ExtractContext::now_ms): FREQUENT, then
+//     INFREQUENT after 30 days without access, ARCHIVE_INSTANT_ACCESS after 90 (the automatic
+//     tiers; the opt-in ARCHIVE/DEEP_ARCHIVE tiers are not modelled).
+//     IntelligentTieringReferenceDate: the last access (recorded at most daily), or the creation
+//     time when the object was never read; empty outside INTELLIGENT_TIERING.
 //   - ChecksumAlgorithm: the API enum spelling stored with the object (CRC32, SHA256, ...).
 //   - ObjectOwner: the owner's canonical user ID; empty when the owner is unknown.
 //   - ObjectAccessControlList: base64 of compact JSON (spec §7), see ExtractContext.
@@ -100,8 +106,10 @@ struct ExtractContext {
   // Canonical user ID of an account (ObjectOwner, default ACL grant); "" when unknown. The
   // returned view must stay valid until the next call.
   std::function<std::string_view(std::string_view account_id)> canonical_id_for_account;
-  // Appends the grants of a non-default stored ACL document (ObjectVersion::acl, whose format the
-  // S3 layer owns) to *out as comma-separated compact JSON objects, e.g.
+  // Report time (the snapshot instant), for the Intelligent-Tiering access tier.
+  int64_t now_ms = 0;
+  // Appends the grants of a non-default stored ACL document (ObjectVersion::acl, format of
+  // store/acl.h) to *out as comma-separated compact JSON objects, e.g.
   // {"permission":"READ","type":"Group","uri":"http://acs.amazonaws.com/groups/global/AllUsers"}
   // Returns false when the document cannot be read; the row's ACL then has status UNAVAILABLE.
   // When unset, non-default ACLs are reported UNAVAILABLE.
@@ -131,6 +139,14 @@ struct FieldInfo {
   FieldPresence presence;
   ExtractFn extract;
 };
+
+// The append_acl_grants of reports: renders a store/acl.h document's grants as spec §7 JSON,
+// {"permission":…,"type":"CanonicalUser","canonicalId":…} or {"permission":…,"type":"Group",
+// "uri":…} (the key order of the docs' report sample). Allocates nothing once *out is warm.
+bool AppendAclGrantsJson(std::string_view acl_document, std::string* out);
+
+// The Intelligent-Tiering access tier of an object last accessed at reference_ms, at now_ms.
+std::string_view IntelligentTieringTier(int64_t reference_ms, int64_t now_ms);
 
 // The table, in canonical order (AllFields()[i].id == FieldId(i)).
 std::span<const FieldInfo> AllFields();

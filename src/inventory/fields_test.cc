@@ -10,6 +10,7 @@
 #include "common/encoding.h"
 #include "format/report_writer.h"
 #include "inventory/config.h"
+#include "store/acl.h"
 
 // Counts heap allocations while g_count_allocations is set (the no-per-row-allocation test).
 namespace {
@@ -471,6 +472,116 @@ TEST(FieldsTest, NoHeapAllocationPerRowOnceWarm) {
   g_count_allocations = false;
   delete probe;
   EXPECT_GE(g_allocations.load(), 1);
+}
+
+TEST(FieldsTest, IntelligentTieringTierFollowsIdleDays) {
+  constexpr int64_t kDay = 24 * 3600 * 1000;
+  constexpr int64_t kT0 = 1700000000000;
+  EXPECT_EQ(IntelligentTieringTier(kT0, kT0), "FREQUENT");
+  EXPECT_EQ(IntelligentTieringTier(kT0, kT0 + 30 * kDay - 1), "FREQUENT");
+  EXPECT_EQ(IntelligentTieringTier(kT0, kT0 + 30 * kDay), "INFREQUENT");
+  EXPECT_EQ(IntelligentTieringTier(kT0, kT0 + 90 * kDay - 1), "INFREQUENT");
+  EXPECT_EQ(IntelligentTieringTier(kT0, kT0 + 90 * kDay), "ARCHIVE_INSTANT_ACCESS");
+  // A report time before the reference (clock skew) is simply "recent".
+  EXPECT_EQ(IntelligentTieringTier(kT0, kT0 - kDay), "FREQUENT");
+
+  // In a row: the reference is the last access when there is one, else the creation.
+  InventoryConfiguration c =
+      Config(IncludedObjectVersions::kCurrent,
+             {FieldId::kIntelligentTieringAccessTier, FieldId::kIntelligentTieringReferenceDate});
+  format::RowBatch batch(BuildSchema(c).size());
+  store::ObjectVersion v = Object();
+  v.storage_class = "INTELLIGENT_TIERING";
+  ExtractContext ctx = Context();
+  ctx.now_ms = v.last_modified_ms + 100 * kDay;
+  Row row = Extract(c, v, &batch, ctx);
+  ExpectString(row["IntelligentTieringAccessTier"], "ARCHIVE_INSTANT_ACCESS");
+  EXPECT_EQ(row["IntelligentTieringReferenceDate"].int_value, v.last_modified_ms);
+  v.last_access_ms = v.last_modified_ms + 60 * kDay;
+  row = Extract(c, v, &batch, ctx);
+  ExpectString(row["IntelligentTieringAccessTier"], "INFREQUENT");
+  EXPECT_EQ(row["IntelligentTieringReferenceDate"].int_value, v.last_access_ms);
+  v.storage_class = "GLACIER";
+  row = Extract(c, v, &batch, ctx);
+  EXPECT_FALSE(row["IntelligentTieringAccessTier"].present);
+  EXPECT_FALSE(row["IntelligentTieringReferenceDate"].present);
+}
+
+TEST(FieldsTest, AclGrantsJsonFromStoredDocuments) {
+  constexpr std::string_view kOther =
+      "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+  store::Acl acl = store::DefaultAcl(kOwnerCanonical);
+  acl.grants.push_back({store::AclGrant::Kind::kGroup, std::string(store::kAllUsersGroup), "READ"});
+  acl.grants.push_back({store::AclGrant::Kind::kCanonicalUser, std::string(kOther), "READ_ACP"});
+  std::string out;
+  ASSERT_TRUE(AppendAclGrantsJson(store::EncodeAcl(acl, kOwnerCanonical), &out));
+  EXPECT_EQ(out, R"({"permission":"FULL_CONTROL","type":"CanonicalUser","canonicalId":")" +
+                     std::string(kOwnerCanonical) +
+                     R"("},{"permission":"READ","type":"Group","uri":")"
+                     R"(http://acs.amazonaws.com/groups/global/AllUsers"},)"
+                     R"({"permission":"READ_ACP","type":"CanonicalUser","canonicalId":")" +
+                     std::string(kOther) + R"("})");
+  out.clear();
+  EXPECT_TRUE(AppendAclGrantsJson("1", &out));  // an ACL without grants
+  EXPECT_EQ(out, "");
+  for (std::string_view bad : {"", "2\nid READ x", "1\nid READ", "1\nfoo READ x", "garbage"}) {
+    out.clear();
+    EXPECT_FALSE(AppendAclGrantsJson(bad, &out)) << bad;
+  }
+
+  // Through the extractor, as the report job wires it.
+  InventoryConfiguration c =
+      Config(IncludedObjectVersions::kCurrent, {FieldId::kObjectAccessControlList});
+  format::RowBatch batch(BuildSchema(c).size());
+  ExtractContext ctx = Context();
+  ctx.append_acl_grants = AppendAclGrantsJson;
+  store::ObjectVersion v = Object();
+  v.acl = store::EncodeAcl(acl, kOwnerCanonical);
+  std::optional<std::string> json =
+      Base64Decode(Extract(c, v, &batch, ctx)["ObjectAccessControlList"].string_value);
+  ASSERT_TRUE(json.has_value());
+  EXPECT_TRUE(json->starts_with(R"({"version":"2022-11-10","status":"AVAILABLE","grants":[{)"))
+      << *json;
+  EXPECT_NE(json->find(R"("uri":"http://acs.amazonaws.com/groups/global/AllUsers")"),
+            std::string::npos);
+}
+
+TEST(FieldsTest, EventHoldColumnsAndMovingRetainUntilDate) {
+  constexpr int64_t kDay = 24 * 3600 * 1000;
+  InventoryConfiguration c =
+      Config(IncludedObjectVersions::kCurrent,
+             {FieldId::kObjectLockRetainUntilDate, FieldId::kObjectLockEventHoldStatus,
+              FieldId::kObjectLockEventHoldDuration});
+  format::RowBatch batch(BuildSchema(c).size());
+  store::ObjectVersion v = Object();
+  ExtractContext ctx = Context(/*object_lock=*/true);
+  ctx.now_ms = v.last_modified_ms + 50 * kDay;
+  Row row = Extract(c, v, &batch, ctx);
+  ExpectString(row["ObjectLockEventHoldStatus"], "Off");
+  EXPECT_FALSE(row["ObjectLockEventHoldDuration"].present);
+  EXPECT_FALSE(row["ObjectLockRetainUntilDate"].present);
+
+  v.object_lock_mode = "GOVERNANCE";
+  v.object_lock_event_hold = "ON";
+  v.object_lock_event_hold_days = 10;
+  v.object_lock_retain_until_ms = v.last_modified_ms + 10 * kDay;
+  row = Extract(c, v, &batch, ctx);
+  ExpectString(row["ObjectLockEventHoldStatus"], "On");
+  ExpectString(row["ObjectLockEventHoldDuration"], "10 Days");
+  // While ON, the date is the report time + the duration.
+  EXPECT_EQ(row["ObjectLockRetainUntilDate"].int_value, ctx.now_ms + 10 * kDay);
+
+  v.object_lock_event_hold = "OFF";
+  v.object_lock_event_hold_days = 0;
+  v.object_lock_event_hold_years = 2;
+  row = Extract(c, v, &batch, ctx);
+  ExpectString(row["ObjectLockEventHoldStatus"], "Off");
+  ExpectString(row["ObjectLockEventHoldDuration"], "2 Years");
+  EXPECT_EQ(row["ObjectLockRetainUntilDate"].int_value, v.object_lock_retain_until_ms);
+
+  // Without Object Lock on the bucket, the status column is empty.
+  row = Extract(c, Object(), &batch, Context(/*object_lock=*/false));
+  EXPECT_FALSE(row["ObjectLockEventHoldStatus"].present);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "inventory/manifest.h"
 #include "inventory/report_layout.h"
 #include "io/output_stream.h"
+#include "store/sse.h"
 
 namespace stocktake::inventory {
 namespace {
@@ -71,11 +72,16 @@ std::unique_ptr<format::ReportWriter> NewWriter(format::FileFormat format,
 class DataFileWriter {
  public:
   DataFileWriter(store::ObjectStore& store, const ReportJobOptions& options,
-                 const ReportLayout& layout, const format::Schema& schema)
-      : store_(store), options_(options), layout_(layout), schema_(schema) {}
+                 const ReportLayout& layout, const format::Schema& schema,
+                 const store::BlobEncryption& encryption)
+      : store_(store),
+        options_(options),
+        layout_(layout),
+        schema_(schema),
+        encryption_(encryption) {}
 
   Status Open() {
-    ASSIGN_OR_RETURN(blob_, store_.NewBlob());
+    ASSIGN_OR_RETURN(blob_, store_.NewBlob(encryption_));
     blob_stream_ = std::make_unique<BlobOutputStream>(blob_.get());
     hashing_ = std::make_unique<io::HashingOutputStream>(blob_stream_.get());
     writer_ = NewWriter(layout_.format(), schema_, hashing_.get(), options_.writer);
@@ -116,13 +122,14 @@ class DataFileWriter {
   const ReportJobOptions& options_;
   const ReportLayout& layout_;
   const format::Schema& schema_;
+  const store::BlobEncryption& encryption_;
   std::unique_ptr<store::BlobWriter> blob_;
   std::unique_ptr<BlobOutputStream> blob_stream_;
   std::unique_ptr<io::HashingOutputStream> hashing_;
   std::unique_ptr<format::ReportWriter> writer_;
 };
 
-Result<store::Bucket> CheckDestination(store::ObjectStore& store,
+Result<store::Bucket> CheckDestination(store::ObjectStore& store, const ReportJobOptions& options,
                                        const InventoryConfiguration& config,
                                        const store::Bucket& source) {
   std::string name = config.destination.BucketName();
@@ -139,33 +146,95 @@ Result<store::Bucket> CheckDestination(store::ObjectStore& store,
                                     "' is not owned by account " + *config.destination.account_id +
                                     " (the AccountId of the configuration).");
   }
-  // Until bucket policies exist, S3 may deliver only into buckets of the source's owner.
-  if (destination->owner_account_id != source.owner_account_id) {
+  // Without a policy check (unit tests, tools), S3 delivers only into the source owner's buckets.
+  if (!options.authorize_delivery &&
+      destination->owner_account_id != source.owner_account_id) {
     return Status::PermissionDenied(kAccessDeniedReason);
   }
   return destination;
 }
 
-store::ObjectVersion ReportObject(const store::Bucket& destination,
-                                  const InventoryConfiguration& config, std::string key,
-                                  std::string content_type) {
+// S3 writes every report object as the service principal: each key must be allowed by the
+// destination's policy (a policy may scope the grant to a prefix), or the run fails with the
+// reason AWS's console gives.
+Status AuthorizeDelivery(const ReportJobOptions& options, const store::Bucket& source,
+                         const store::Bucket& destination, std::string_view key) {
+  if (!options.authorize_delivery) return Status::OK();
+  if (!options.authorize_delivery(source, destination, key).ok()) {
+    return Status::PermissionDenied(kAccessDeniedReason);
+  }
+  return Status::OK();
+}
+
+// How report objects are encrypted: as the configuration's <Encryption> says, else with the
+// destination bucket's default encryption (what S3 applies to an object written without SSE
+// headers; SSE-S3 unless configured otherwise).
+struct ReportSse {
+  store::BlobEncryption blob;
+  bool bucket_key_enabled = false;
+};
+
+Result<ReportSse> ResolveReportEncryption(store::ObjectStore& store,
+                                          const InventoryConfiguration& config,
+                                          const store::Bucket& destination) {
+  ReportSse out;
+  std::string key_id;
+  switch (config.destination.encryption) {
+    case ReportEncryption::kSseS3:
+      out.blob.mode = std::string(store::kSseS3);
+      break;
+    case ReportEncryption::kSseKms:
+      out.blob.mode = std::string(store::kSseKms);
+      key_id = config.destination.kms_key_id;
+      break;
+    case ReportEncryption::kNone: {
+      store::BucketEncryption defaults = store::DefaultEncryptionOf(destination);
+      out.blob.mode = defaults.mode;
+      key_id = defaults.kms_key_id;
+      out.bucket_key_enabled = defaults.bucket_key_enabled && defaults.mode == store::kSseKms;
+      break;
+    }
+  }
+  if (out.blob.mode == store::kSseS3) return out;
+  Result<store::KmsKey> key =
+      key_id.empty() || key_id == "alias/aws/s3"
+          ? store.DefaultKmsKey(destination.owner_account_id, destination.region)
+          : store.GetKmsKey(key_id);
+  if (!key.ok()) {
+    if (key.status().IsNotFound()) {
+      return Status::NotFound("The KMS key '" + key_id +
+                              "' to encrypt the report with does not exist.");
+    }
+    return key.status();
+  }
+  if (key->account_id != destination.owner_account_id) {
+    return Status::PermissionDenied(kAccessDeniedReason);
+  }
+  out.blob.kms_key_id = key->arn;
+  return out;
+}
+
+store::ObjectVersion ReportObject(const store::Bucket& destination, const ReportSse& sse,
+                                  std::string key, std::string content_type) {
   store::ObjectVersion v;
   v.bucket = destination.name;
   v.key = std::move(key);
   v.owner_account_id = destination.owner_account_id;  // bucket-owner-full-control
   v.content_type = std::move(content_type);
-  if (config.destination.encryption == ReportEncryption::kSseS3) v.encryption = "SSE-S3";
-  if (config.destination.encryption == ReportEncryption::kSseKms) {
-    v.encryption = "SSE-KMS";
-    v.kms_key_id = config.destination.kms_key_id;
-  }
+  // The blobs were written with sse.blob; the store checks the two agree.
+  v.encryption = sse.blob.mode;
+  v.kms_key_id = sse.blob.kms_key_id;
+  v.bucket_key_enabled = sse.bucket_key_enabled;
   return v;
 }
 
 Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
                     std::string_view bytes) {
   PublishFailpoint();
-  ASSIGN_OR_RETURN(auto blob, store.NewBlob());
+  store::BlobEncryption encryption;
+  encryption.mode = version.encryption;
+  encryption.kms_key_id = version.kms_key_id;
+  ASSIGN_OR_RETURN(auto blob, store.NewBlob(encryption));
   Status st = blob->Write(bytes);
   if (st.ok()) st = blob->Finish();
   if (!st.ok()) {
@@ -185,17 +254,22 @@ Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
 Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
                  const InventoryConfiguration& config, const store::Bucket& source, RunRecord* run,
                  const ReportJobHooks& hooks) {
-  ASSIGN_OR_RETURN(store::Bucket destination, CheckDestination(store, config, source));
+  ASSIGN_OR_RETURN(store::Bucket destination, CheckDestination(store, options, config, source));
 
   std::string prefix = config.filter_prefix.value_or("");
   ASSIGN_OR_RETURN(auto scan, store.NewSnapshotScan(source.name, prefix));
   run->snapshot_ms = scan->snapshot_ms();
   ReportLayout layout(config, source.name, scan->snapshot_ms());
+  // Fail before scanning when S3 may not even write the manifest (the usual refusal).
+  RETURN_IF_ERROR(AuthorizeDelivery(options, source, destination, layout.ManifestKey()));
 
   std::map<std::string, std::string, std::less<>> canonical_ids;
   ExtractContext context;
   context.source_bucket = source.name;
   context.bucket_object_lock_enabled = source.object_lock_enabled;
+  // Tiers are evaluated at the snapshot instant, like every other cell of the report.
+  context.now_ms = scan->snapshot_ms();
+  context.append_acl_grants = AppendAclGrantsJson;
   context.canonical_id_for_account = [&store, &canonical_ids](std::string_view account_id) {
     auto it = canonical_ids.find(account_id);
     if (it == canonical_ids.end()) {
@@ -215,7 +289,8 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     if (current) current->Abandon();
     for (PendingFile& f : files) f.blob->Abandon();
   };
-  DataFileWriter file(store, options, layout, schema);
+  ASSIGN_OR_RETURN(ReportSse sse, ResolveReportEncryption(store, config, destination));
+  DataFileWriter file(store, options, layout, schema, sse.blob);
   format::RowBatch batch(schema.size());
   store::ObjectVersion version;
   std::string last_key;
@@ -285,6 +360,13 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
   run->publishing_keys.push_back(layout.ManifestChecksumKey());
   run->rows = rows;
   run->files = files.size();
+  for (const std::string& key : run->publishing_keys) {
+    st = AuthorizeDelivery(options, source, destination, key);
+    if (!st.ok()) {
+      abandon_all(nullptr);
+      return st;
+    }
+  }
   if (hooks.persist) {
     st = hooks.persist(*run);
     if (!st.ok()) {
@@ -296,7 +378,7 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     PendingFile& f = files[i];
     PublishFailpoint();
     store::ObjectVersion object =
-        ReportObject(destination, config, f.manifest_entry.key,
+        ReportObject(destination, sse, f.manifest_entry.key,
                      layout.format() == format::FileFormat::kCsv ? "application/gzip"
                                                                  : "application/octet-stream");
     object.size = f.manifest_entry.size;
@@ -310,13 +392,13 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
   }
   std::string manifest_json = BuildManifestJson(manifest);
   RETURN_IF_ERROR(PublishBytes(store,
-                               ReportObject(destination, config, layout.SymlinkKey(), "text/plain"),
+                               ReportObject(destination, sse, layout.SymlinkKey(), "text/plain"),
                                BuildSymlinkTxt(layout.destination_bucket(), manifest.files)));
+  RETURN_IF_ERROR(
+      PublishBytes(store, ReportObject(destination, sse, layout.ManifestKey(), "application/json"),
+                   manifest_json));
   RETURN_IF_ERROR(PublishBytes(
-      store, ReportObject(destination, config, layout.ManifestKey(), "application/json"),
-      manifest_json));
-  RETURN_IF_ERROR(PublishBytes(
-      store, ReportObject(destination, config, layout.ManifestChecksumKey(), "text/plain"),
+      store, ReportObject(destination, sse, layout.ManifestChecksumKey(), "text/plain"),
       BuildManifestChecksum(manifest_json)));
   run->manifest_key = layout.ManifestKey();
   run->publishing_keys.clear();

@@ -25,6 +25,13 @@ struct ReportJobOptions {
   uint64_t max_rows_per_file = 1'000'000;
   size_t batch_rows = 4096;
   format::WriterOptions writer;
+  // Whether S3, as the service principal, may write report object `key` into `destination` for
+  // a report of `source` (the destination bucket policy, spec §8); a non-OK Status refuses.
+  // Injected by the server (cli/serve.cc binds s3::AuthorizeInventoryDelivery) so that this
+  // module needs no s3/ dependency. Null: deliveries only into the source owner's buckets.
+  std::function<Status(const store::Bucket& source, const store::Bucket& destination,
+                       std::string_view key)>
+      authorize_delivery;
 };
 
 struct ReportJobHooks {

@@ -5,6 +5,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "s3/auth/chunked_decoder.h"
+#include "s3/auth/sigv2_presigned.h"
 #include "s3/auth/sigv4.h"
 
 namespace stocktake::s3 {
@@ -173,6 +174,14 @@ std::variant<Authenticated, S3Error> Authenticate(const ServiceContext& context,
                                                   http::HttpBody& body,
                                                   http::HttpResponder& responder) {
   auth::RequestView view{head.method, raw_path, raw_query, head.headers};
+  if (auth::DetectAuthKind(view) == auth::AuthKind::kAnonymous) {
+    // Unsigned: an anonymous caller (empty account), whom authorization admits only where a
+    // bucket policy lets everyone in. The body is taken as sent (nothing signed it).
+    Authenticated anonymous;
+    anonymous.payload = std::make_unique<PlainPayload>(RawBody(head, body, responder),
+                                                       head.content_length, std::nullopt);
+    return anonymous;
+  }
   store::ObjectStore* store = context.store;
   std::string account_id;
   auto lookup = [store, &account_id](std::string_view access_key_id) -> Result<std::string> {
@@ -182,6 +191,20 @@ std::variant<Authenticated, S3Error> Authenticate(const ServiceContext& context,
     account_id = key->account_id;
     return key->secret_key;
   };
+  if (auth::IsSigV2Presigned(raw_query)) {
+    // SigV2 presigned URLs: the default of `aws s3 presign` (CLI v1) and boto3. The body, if
+    // any, is unsigned, as in SigV4's UNSIGNED-PAYLOAD.
+    auto key_id = auth::VerifySigV2Presigned(view, lookup, context.clock->NowMillis());
+    if (!key_id.ok()) return ToS3Error(key_id.error());
+    auto account = store->GetAccount(account_id);
+    if (!account.ok()) return S3Error(S3ErrorCode::kInvalidAccessKeyId);
+    Authenticated result;
+    result.account = std::move(*account);
+    result.access_key_id = *key_id;
+    result.payload = std::make_unique<PlainPayload>(RawBody(head, body, responder),
+                                                    head.content_length, std::nullopt);
+    return result;
+  }
   auto verified =
       auth::Verify(view, lookup, context.clock->NowMillis(), context.options.region, &KeyCache());
   if (!verified.ok()) return ToS3Error(verified.error());

@@ -98,6 +98,45 @@ constexpr std::array kErrors = {
     S3ErrorInfo{E::kInvalidToken, 400, "InvalidToken",
                 "The provided token is malformed or otherwise invalid."},
     S3ErrorInfo{E::kInvalidURI, 400, "InvalidURI", "Couldn't parse the specified URI."},
+    // User Guide, "Troubleshooting" Object Ownership errors; Object Lock and ACL codes of the
+    // "List of error codes" page.
+    S3ErrorInfo{E::kAccessControlListNotSupported, 400, "AccessControlListNotSupported",
+                "The bucket does not allow ACLs"},
+    S3ErrorInfo{E::kInvalidBucketAclWithObjectOwnership, 400,
+                "InvalidBucketAclWithObjectOwnership",
+                "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+    S3ErrorInfo{E::kObjectLockConfigurationNotFoundError, 404,
+                "ObjectLockConfigurationNotFoundError",
+                "Object Lock configuration does not exist for this bucket"},
+    S3ErrorInfo{E::kNoSuchObjectLockConfiguration, 404, "NoSuchObjectLockConfiguration",
+                "The specified object does not have a ObjectLock configuration"},
+    S3ErrorInfo{E::kOwnershipControlsNotFoundError, 404, "OwnershipControlsNotFoundError",
+                "The bucket ownership controls were not found"},
+    S3ErrorInfo{E::kInvalidBucketState, 409, "InvalidBucketState",
+                "The request is not valid with the current state of the bucket."},
+    S3ErrorInfo{E::kRestoreAlreadyInProgress, 409, "RestoreAlreadyInProgress",
+                "Object restore is already in progress"},
+    S3ErrorInfo{E::kUnresolvableGrantByEmailAddress, 400, "UnresolvableGrantByEmailAddress",
+                "The email address you provided does not match any account on record."},
+    S3ErrorInfo{E::kMalformedACLError, 400, "MalformedACLError",
+                "The XML you provided was not well-formed or did not validate against our "
+                "published schema"},
+    S3ErrorInfo{E::kUnexpectedContent, 400, "UnexpectedContent",
+                "This request does not support content"},
+    S3ErrorInfo{E::kMissingRequestBodyError, 400, "MissingRequestBodyError",
+                "Request Body is empty"},
+    // SSE: the KMS error S3 relays for an unknown key id (its code keeps KMS's "KMS." prefix),
+    // and the SSE-C algorithm error of the "List of error codes" page.
+    S3ErrorInfo{E::kKmsNotFoundException, 400, "KMS.NotFoundException", "Invalid keyId"},
+    S3ErrorInfo{E::kInvalidEncryptionAlgorithmError, 400, "InvalidEncryptionAlgorithmError",
+                "The Encryption request you specified is not valid. Supported value: AES256."},
+    // Bucket policies: MalformedPolicy always carries the parser's specific message.
+    S3ErrorInfo{E::kMalformedPolicy, 400, "MalformedPolicy", "Policies must be valid JSON"},
+    S3ErrorInfo{E::kNoSuchBucketPolicy, 404, "NoSuchBucketPolicy",
+                "The bucket policy does not exist"},
+    S3ErrorInfo{E::kNoSuchPublicAccessBlockConfiguration, 404,
+                "NoSuchPublicAccessBlockConfiguration",
+                "The public access block configuration was not found"},
 };
 
 constexpr bool TableMatchesEnum() {
@@ -117,6 +156,9 @@ S3Error FromStatus(const Status& status) {
     case StatusCode::kResourceExhausted:
     case StatusCode::kUnavailable:
       return S3Error(S3ErrorCode::kServiceUnavailable, "Service is unable to handle request.");
+    case StatusCode::kPermissionDenied:
+      // The store's own refusals (Object Lock guards) are the client's AccessDenied.
+      return S3Error(S3ErrorCode::kAccessDenied);
     default:
       return S3Error(S3ErrorCode::kInternalError);
   }

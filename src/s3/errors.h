@@ -57,6 +57,25 @@ enum class S3ErrorCode {
   kInvalidObjectState,
   kInvalidToken,
   kInvalidURI,
+  // Object Lock, ACLs, storage classes.
+  kAccessControlListNotSupported,
+  kInvalidBucketAclWithObjectOwnership,
+  kObjectLockConfigurationNotFoundError,
+  kNoSuchObjectLockConfiguration,
+  kOwnershipControlsNotFoundError,
+  kInvalidBucketState,
+  kRestoreAlreadyInProgress,
+  kUnresolvableGrantByEmailAddress,
+  kMalformedACLError,
+  kUnexpectedContent,
+  kMissingRequestBodyError,
+  // Server-side encryption.
+  kKmsNotFoundException,
+  kInvalidEncryptionAlgorithmError,
+  // Bucket policies and Block Public Access (issue 7).
+  kMalformedPolicy,
+  kNoSuchBucketPolicy,
+  kNoSuchPublicAccessBlockConfiguration,
 };
 
 struct S3ErrorInfo {

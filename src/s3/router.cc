@@ -8,6 +8,19 @@ namespace {
 // Ordered: the first match wins, so more specific rows come first.
 constexpr std::array kRoutes = {
     Route{"GET", Scope::kService, "whoami", "", "", WhoAmI, "WhoAmI"},
+    Route{"POST", Scope::kService, "kms-create-key", "", "", CreateKmsKey, "CreateKmsKey"},
+    Route{"GET", Scope::kService, "kms-keys", "", "", ListKmsKeys, "ListKmsKeys"},
+    // Account administration (admin_ops.cc), root account only.
+    Route{"POST", Scope::kService, "admin-account", "", "", CreateAccount, "CreateAccount"},
+    Route{"DELETE", Scope::kService, "admin-account", "", "", DeleteAccount, "DeleteAccount"},
+    Route{"GET", Scope::kService, "admin-accounts", "", "", ListAccounts, "ListAccounts"},
+    Route{"POST", Scope::kService, "admin-access-key", "", "", CreateAccessKey,
+          "CreateAccessKey"},
+    Route{"PUT", Scope::kService, "admin-access-key", "", "", UpdateAccessKey,
+          "UpdateAccessKey"},
+    Route{"DELETE", Scope::kService, "admin-access-key", "", "", DeleteAccessKey,
+          "DeleteAccessKey"},
+    Route{"GET", Scope::kService, "admin-access-keys", "", "", ListAccessKeys, "ListAccessKeys"},
     Route{"GET", Scope::kService, "", "", "", ListBuckets, "ListBuckets"},
 
     Route{"PUT", Scope::kBucket, "inventory", "", "", PutBucketInventoryConfiguration,
@@ -22,6 +35,33 @@ constexpr std::array kRoutes = {
           "DeleteBucketInventoryConfiguration"},
     Route{"POST", Scope::kBucket, "inventory", "run", "", RunBucketInventory,
           "RunBucketInventory"},
+    Route{"GET", Scope::kBucket, "object-lock", "", "", GetObjectLockConfiguration,
+          "GetObjectLockConfiguration"},
+    Route{"PUT", Scope::kBucket, "object-lock", "", "", PutObjectLockConfiguration,
+          "PutObjectLockConfiguration"},
+    Route{"GET", Scope::kBucket, "acl", "", "", GetBucketAcl, "GetBucketAcl"},
+    Route{"PUT", Scope::kBucket, "acl", "", "", PutBucketAcl, "PutBucketAcl"},
+    Route{"GET", Scope::kBucket, "ownershipControls", "", "", GetBucketOwnershipControls,
+          "GetBucketOwnershipControls"},
+    Route{"PUT", Scope::kBucket, "ownershipControls", "", "", PutBucketOwnershipControls,
+          "PutBucketOwnershipControls"},
+    Route{"DELETE", Scope::kBucket, "ownershipControls", "", "", DeleteBucketOwnershipControls,
+          "DeleteBucketOwnershipControls"},
+    Route{"PUT", Scope::kBucket, "encryption", "", "", PutBucketEncryption, "PutBucketEncryption"},
+    Route{"GET", Scope::kBucket, "encryption", "", "", GetBucketEncryption, "GetBucketEncryption"},
+    Route{"DELETE", Scope::kBucket, "encryption", "", "", DeleteBucketEncryption,
+          "DeleteBucketEncryption"},
+    Route{"PUT", Scope::kBucket, "policy", "", "", PutBucketPolicy, "PutBucketPolicy"},
+    Route{"GET", Scope::kBucket, "policy", "", "", GetBucketPolicy, "GetBucketPolicy"},
+    Route{"DELETE", Scope::kBucket, "policy", "", "", DeleteBucketPolicy, "DeleteBucketPolicy"},
+    Route{"GET", Scope::kBucket, "policyStatus", "", "", GetBucketPolicyStatus,
+          "GetBucketPolicyStatus"},
+    Route{"PUT", Scope::kBucket, "publicAccessBlock", "", "", PutPublicAccessBlock,
+          "PutPublicAccessBlock"},
+    Route{"GET", Scope::kBucket, "publicAccessBlock", "", "", GetPublicAccessBlock,
+          "GetPublicAccessBlock"},
+    Route{"DELETE", Scope::kBucket, "publicAccessBlock", "", "", DeletePublicAccessBlock,
+          "DeletePublicAccessBlock"},
     Route{"GET", Scope::kBucket, "location", "", "", GetBucketLocation, "GetBucketLocation"},
     Route{"GET", Scope::kBucket, "versioning", "", "", GetBucketVersioning, "GetBucketVersioning"},
     Route{"PUT", Scope::kBucket, "versioning", "", "", PutBucketVersioning, "PutBucketVersioning"},
@@ -34,6 +74,13 @@ constexpr std::array kRoutes = {
     Route{"HEAD", Scope::kBucket, "", "", "", HeadBucket, "HeadBucket"},
     Route{"DELETE", Scope::kBucket, "", "", "", DeleteBucket, "DeleteBucket"},
 
+    Route{"GET", Scope::kObject, "retention", "", "", GetObjectRetention, "GetObjectRetention"},
+    Route{"PUT", Scope::kObject, "retention", "", "", PutObjectRetention, "PutObjectRetention"},
+    Route{"GET", Scope::kObject, "legal-hold", "", "", GetObjectLegalHold, "GetObjectLegalHold"},
+    Route{"PUT", Scope::kObject, "legal-hold", "", "", PutObjectLegalHold, "PutObjectLegalHold"},
+    Route{"GET", Scope::kObject, "acl", "", "", GetObjectAcl, "GetObjectAcl"},
+    Route{"PUT", Scope::kObject, "acl", "", "", PutObjectAcl, "PutObjectAcl"},
+    Route{"POST", Scope::kObject, "restore", "", "", RestoreObject, "RestoreObject"},
     Route{"PUT", Scope::kObject, "tagging", "", "", PutObjectTagging, "PutObjectTagging"},
     Route{"GET", Scope::kObject, "tagging", "", "", GetObjectTagging, "GetObjectTagging"},
     Route{"DELETE", Scope::kObject, "tagging", "", "", DeleteObjectTagging, "DeleteObjectTagging"},
@@ -56,14 +103,15 @@ constexpr std::array kRoutes = {
 
 // Sub-resources of the S3 API that select an operation. A request naming one that no route
 // serves is NotImplemented rather than being mistaken for a plain GET/PUT.
-constexpr std::array<std::string_view, 40> kKnownSubresources = {
+constexpr std::array<std::string_view, 46> kKnownSubresources = {
     "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
     "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "list-type", "location",
     "logging", "metadataConfiguration", "metadataTable", "metrics", "notification",
     "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
     "replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
     "torrent", "uploadId", "uploads", "versioning", "versions", "website", "renameObject",
-    "abac", "partNumber", "whoami",
+    "abac", "partNumber", "whoami", "kms-create-key", "kms-keys",
+    "admin-account", "admin-accounts", "admin-access-key", "admin-access-keys",
 };
 
 bool HasKnownSubresource(const S3Request& request) {

@@ -9,6 +9,7 @@
 #include "common/encoding.h"
 #include "common/time_format.h"
 #include "s3/authenticator.h"
+#include "s3/authorization.h"
 #include "s3/router.h"
 #include "s3/xml_writer.h"
 
@@ -123,6 +124,8 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
   for (char& c : request.request_id) c = static_cast<char>(std::toupper(c));
 
   std::string_view op_name = "-";
+  // A request body authorization had to read first (AuthorizeOperation), replayed to the op.
+  std::unique_ptr<Payload> buffered;
   OpResult result = [&]() -> OpResult {
     Target target = SplitTarget(head.target);
     auto decoded_path = PercentDecode(target.raw_path, false);
@@ -150,15 +153,21 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
     op_name = r->name;
 
     OpContext ctx{context_, request, std::nullopt};
+    // Anonymous callers reach only buckets whose policy lets everyone in (authorization.h):
+    // nothing at service scope, no bucket creation.
+    bool anonymous = request.caller.account_id.empty();
+    if (anonymous && (scope == Scope::kService || r->handler == CreateBucket)) {
+      return S3Error(S3ErrorCode::kAccessDenied);
+    }
     if (scope != Scope::kService && r->handler != CreateBucket) {
       auto bucket = context_.store->GetBucket(request.bucket);
       if (!bucket.ok()) {
         if (bucket.status().IsNotFound()) return S3Error(S3ErrorCode::kNoSuchBucket);
         return FromStatus(bucket.status());
       }
-      // Until bucket policies and ACLs exist, a bucket is its owner's alone.
-      if (bucket->owner_account_id != request.caller.account_id) {
-        return S3Error(S3ErrorCode::kAccessDenied);
+      // Owner, bucket policy, Block Public Access (and the ACL hook) decide.
+      if (auto denied = AuthorizeOperation(context_, request, r->name, *bucket, &buffered)) {
+        return *denied;
       }
       const std::string* expected = request.Header("x-amz-expected-bucket-owner");
       if (expected != nullptr && *expected != bucket->owner_account_id) {

@@ -32,6 +32,9 @@ struct ServiceContext {
   Clock* clock = nullptr;
   ServiceOptions options;
   inventory::InventoryService* inventory = nullptr;  // null until inventory is wired in
+  // The account of data_dir/root-account.json: the only one allowed the admin-* extension
+  // routes (admin_ops.cc). Empty: nobody is.
+  std::string root_account_id;
 };
 
 class S3Service {

@@ -25,10 +25,12 @@
 #include "common/encoding.h"
 #include "io/file.h"
 #include "store/data/blob_files.h"
+#include "store/keyring.h"
 #include "store/meta/key_codec.h"
 #include "store/meta/meta_db.h"
 #include "store/meta/record_codec.h"
 #include "store/meta/secret_cipher.h"
+#include "store/sse.h"
 
 namespace stocktake::store {
 
@@ -37,6 +39,17 @@ const std::string* Bucket::FindAttribute(std::string_view attribute_name) const 
     if (n == attribute_name) return &value;
   }
   return nullptr;
+}
+
+int64_t EventHoldDurationMs(const ObjectVersion& v) {
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  return (int64_t{v.object_lock_event_hold_days} + int64_t{v.object_lock_event_hold_years} * 365) *
+         kDayMs;
+}
+
+int64_t EffectiveRetainUntilMs(const ObjectVersion& v, int64_t now_ms) {
+  if (v.object_lock_event_hold != "ON") return v.object_lock_retain_until_ms;
+  return std::max(v.object_lock_retain_until_ms, now_ms + EventHoldDurationMs(v));
 }
 
 namespace {
@@ -152,7 +165,8 @@ class ObjectStoreImpl final : public ObjectStore {
       : options_(std::move(options)),
         db_(std::move(db)),
         files_(options_.data_dir),
-        cipher_(std::move(cipher)) {}
+        cipher_(std::move(cipher)),
+        keyring_(db_.get(), &cipher_, options_.clock, SyncMode()) {}
 
   Status Init();
 
@@ -211,6 +225,50 @@ class ObjectStoreImpl final : public ObjectStore {
     k.access_key_id.assign(access_key_id);
     ASSIGN_OR_RETURN(k.secret_key, cipher_.Open(sealed, AccessKeyAad(access_key_id)));
     return k;
+  }
+
+  Result<std::vector<AccessKey>> ListAccessKeys(std::string_view account_id) override {
+    std::vector<AccessKey> out;
+    std::string prefix(1, static_cast<char>(meta::Table::kAccessKey));
+    auto it = db_->NewIterator(RangeOf(prefix));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      AccessKey k;
+      std::string sealed;
+      if (!meta::DecodeAccessKeyRecord(it->value(), &k, &sealed)) return CorruptRow("access key");
+      if (!account_id.empty() && k.account_id != account_id) continue;
+      k.access_key_id.assign(it->key().substr(1));
+      out.push_back(std::move(k));
+    }
+    RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
+  Status DeleteAccessKey(std::string_view access_key_id) override {
+    std::string record;
+    Status st = db_->Get(meta::AccessKeyKey(access_key_id), &record);
+    if (st.IsNotFound()) return Status::NotFound("no such access key");
+    RETURN_IF_ERROR(st);
+    WriteBatch batch;
+    batch.Delete(meta::AccessKeyKey(access_key_id));
+    return db_->Write(&batch, SyncMode());
+  }
+
+  Status DeleteAccount(std::string_view account_id) override {
+    // Under the bucket lock, so no CreateBucket for this account slips in between the check
+    // and the delete.
+    std::unique_lock lock(bucket_mu_);
+    RETURN_IF_ERROR(GetAccount(account_id).status());
+    ASSIGN_OR_RETURN(std::vector<Bucket> buckets, ListBuckets());
+    for (const Bucket& b : buckets) {
+      if (b.owner_account_id == account_id) {
+        return Status::FailedPrecondition("account owns bucket " + b.name);
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<AccessKey> keys, ListAccessKeys(account_id));
+    WriteBatch batch;
+    batch.Delete(meta::AccountKey(account_id));
+    for (const AccessKey& k : keys) batch.Delete(meta::AccessKeyKey(k.access_key_id));
+    return db_->Write(&batch, SyncMode());
   }
 
   // ---- Buckets
@@ -276,16 +334,34 @@ class ObjectStoreImpl final : public ObjectStore {
   // ---- Object data
   // -------------------------------------------------------------------------------
 
-  Result<std::unique_ptr<BlobWriter>> NewBlob() override { return files_.NewWriter(&pending_); }
+  using ObjectStore::NewBlob;
+  using ObjectStore::OpenBlob;
+  using ObjectStore::OpenObjectData;
+
+  Result<std::unique_ptr<BlobWriter>> NewBlob(const BlobEncryption& encryption) override {
+    return files_.NewWriter(&pending_, &keyring_, encryption);
+  }
 
   Result<std::unique_ptr<BlobReader>> OpenBlob(std::string_view blob_id, uint64_t offset,
-                                               uint64_t length) override {
-    return files_.OpenReader(blob_id, offset, length);
+                                               uint64_t length,
+                                               std::string_view customer_key) override {
+    return files_.OpenReader(blob_id, offset, length, &keyring_, customer_key);
   }
 
   Result<std::unique_ptr<BlobReader>> OpenObjectData(const ObjectVersion& v, uint64_t offset,
-                                                     uint64_t length) override {
+                                                     uint64_t length,
+                                                     std::string_view customer_key) override {
     if (v.is_delete_marker) return Status::InvalidArgument("a delete marker has no data");
+    if (v.encryption == kSseC && !SseCustomerKeyMatches(v.sse_customer_key_hmac, customer_key)) {
+      return Status::PermissionDenied("the key does not match the object's customer key (SSE-C)");
+    }
+    // Versions written before encryption at rest existed have no encryption and plaintext blobs.
+    bool plaintext = v.encryption.empty();
+    data::BlobOpener open = [this, plaintext, key = std::string(customer_key)](
+                                std::string_view blob_id, uint64_t at, uint64_t n) {
+      return plaintext ? files_.OpenReader(blob_id, at, n)
+                       : files_.OpenReader(blob_id, at, n, &keyring_, key);
+    };
     if (!v.part_blob_ids.empty()) {
       if (v.part_blob_ids.size() != v.part_sizes.size()) {
         return Status::Corruption("multipart object with " +
@@ -296,10 +372,30 @@ class ObjectStoreImpl final : public ObjectStore {
       for (size_t i = 0; i < segments.size(); ++i) {
         segments[i] = {v.part_blob_ids[i], v.part_sizes[i]};
       }
-      return data::NewConcatReader(&files_, std::move(segments), offset, length);
+      return data::NewConcatReader(std::move(open), std::move(segments), offset, length);
     }
     if (v.blob_id.empty()) return data::NewEmptyReader();
-    return files_.OpenReader(v.blob_id, offset, length);
+    return open(v.blob_id, offset, length);
+  }
+
+  // ---- Key service
+  // -------------------------------------------------------------------------------
+
+  Result<KmsKey> CreateKmsKey(std::string_view account_id, std::string_view region,
+                              std::string_view description) override {
+    return keyring_.CreateKey(account_id, region, description, "");
+  }
+
+  Result<KmsKey> GetKmsKey(std::string_view key_id_or_arn) override {
+    return keyring_.GetKey(key_id_or_arn);
+  }
+
+  Result<KmsKey> DefaultKmsKey(std::string_view account_id, std::string_view region) override {
+    return keyring_.DefaultKey(account_id, region);
+  }
+
+  Result<std::vector<KmsKey>> ListKmsKeys(std::string_view account_id) override {
+    return keyring_.ListKeys(account_id);
   }
 
   // ---- Objects
@@ -309,8 +405,12 @@ class ObjectStoreImpl final : public ObjectStore {
     if (version.key.empty()) return Status::InvalidArgument("empty object key");
     std::shared_lock bucket_lock(bucket_mu_);
     ASSIGN_OR_RETURN(Bucket bucket, LoadBucket(version.bucket));
-    std::vector<std::string> claimed;
+    ClaimedBlobs claimed;
     RETURN_IF_ERROR(ClaimBlobs(BlobsOf(version), &claimed));
+    if (Status agreed = AdoptBlobEncryption(claimed, &version); !agreed.ok()) {
+      ReturnBlobs(claimed);
+      return agreed;
+    }
     std::vector<std::string> dead_blobs;
     Result<PutResult> result = Status::Internal("unset");
     {
@@ -324,7 +424,7 @@ class ObjectStoreImpl final : public ObjectStore {
     }
     if (!result.ok()) {
       // Not committed: the blobs are the caller's again (to Abandon or retry).
-      for (const auto& id : claimed) pending_.Add(id);
+      ReturnBlobs(claimed);
       return result;
     }
     RemoveBlobs(dead_blobs);
@@ -368,6 +468,9 @@ class ObjectStoreImpl final : public ObjectStore {
         if (!IsNullId(*version_id) && v.version_id != *version_id) {
           result.version_id.assign(*version_id);
           return result;  // a guessed id: nothing is deleted
+        }
+        if (IsLockedAgainstRemoval(v, options_.clock->NowMillis())) {
+          return Status::PermissionDenied("the object version is protected by Object Lock");
         }
         RemoveVersion(*found, v, &batch, &dead_blobs);
         result.delete_marker = v.is_delete_marker;
@@ -414,9 +517,60 @@ class ObjectStoreImpl final : public ObjectStore {
     updated.part_sizes = stored.part_sizes;
     updated.blob_id = stored.blob_id;
     updated.part_blob_ids = stored.part_blob_ids;
+    KeepEncryption(stored, &updated);
     std::string record;
     meta::EncodeObjectRecord(updated, &record);
     return db_->Put(found->row_key, record, SyncMode());
+  }
+
+  Result<ObjectVersion> ModifyObjectVersion(
+      std::string_view bucket, std::string_view key, std::optional<std::string_view> version_id,
+      const std::function<Status(ObjectVersion*, int64_t)>& mutate) override {
+    std::shared_lock bucket_lock(bucket_mu_);
+    std::lock_guard lock(ObjectStripe(bucket, key));
+    ASSIGN_OR_RETURN(std::optional<StoredVersion> found, LocateVersion(bucket, key, version_id));
+    if (!found) return Status::NotFound(version_id ? "no such version" : "no such key");
+    ASSIGN_OR_RETURN(ObjectVersion stored, Materialize(bucket, key, *found));
+    if (version_id && !IsNullId(*version_id) && stored.version_id != *version_id) {
+      return Status::NotFound("no such version");
+    }
+    int64_t now_ms = options_.clock->NowMillis();
+    ObjectVersion updated = stored;
+    RETURN_IF_ERROR(mutate(&updated, now_ms));
+    if (ShortensCompliance(stored, updated, now_ms)) {
+      return Status::PermissionDenied("a COMPLIANCE retention can only be extended");
+    }
+    // As UpdateObjectVersion: the data and its blob references are not the caller's to change.
+    updated.bucket = stored.bucket;
+    updated.key = stored.key;
+    updated.version_id = stored.version_id;
+    updated.is_delete_marker = stored.is_delete_marker;
+    updated.size = stored.size;
+    updated.etag = stored.etag;
+    updated.is_multipart = stored.is_multipart;
+    updated.part_count = stored.part_count;
+    updated.part_sizes = stored.part_sizes;
+    updated.blob_id = stored.blob_id;
+    updated.part_blob_ids = stored.part_blob_ids;
+    KeepEncryption(stored, &updated);
+    std::string record;
+    meta::EncodeObjectRecord(updated, &record);
+    RETURN_IF_ERROR(db_->Put(found->row_key, record, SyncMode()));
+    return updated;
+  }
+
+  Status RecordAccess(const ObjectVersion& version) override {
+    // Decided on the caller's copy first: the common case (accessed today) costs no I/O.
+    if (!AccessIsStale(version, options_.clock->NowMillis())) return Status::OK();
+    std::string_view id = version.version_id.empty() ? kNullVersionId : version.version_id;
+    auto modified = ModifyObjectVersion(
+        version.bucket, version.key, id, [](ObjectVersion* v, int64_t now_ms) {
+          if (AccessIsStale(*v, now_ms)) v->last_access_ms = now_ms;
+          return Status::OK();
+        });
+    // The version may have been deleted since it was read: nothing left to record.
+    if (!modified.ok() && modified.status().IsNotFound()) return Status::OK();
+    return modified.status();
   }
 
   Result<std::vector<ObjectVersion>> ListObjects(std::string_view bucket,
@@ -533,6 +687,8 @@ class ObjectStoreImpl final : public ObjectStore {
     u.upload_id = meta::MakeUploadId(seq);
     if (u.initiated_ms == 0) u.initiated_ms = options_.clock->NowMillis();
     u.object_template.version_id.clear();  // assigned at completion
+    // Parts are encrypted (NewBlob), SSE-S3 unless the caller chose otherwise.
+    if (u.object_template.encryption.empty()) u.object_template.encryption = kSseS3;
     std::string row = meta::UploadRowKey(u.bucket, u.key, u.upload_id);
     std::string record;
     meta::EncodeUploadRecord(u, &record);
@@ -560,15 +716,29 @@ class ObjectStoreImpl final : public ObjectStore {
   Status PutPart(std::string_view upload_id, const Part& part) override {
     if (part.part_number == 0) return Status::InvalidArgument("part number 0");
     std::shared_lock bucket_lock(bucket_mu_);
-    std::vector<std::string> claimed;
+    ClaimedBlobs claimed;
     std::vector<std::string> dead_blobs;
     Status st;
     {
       std::lock_guard lock(UploadStripe(upload_id));
-      RETURN_IF_ERROR(LoadUpload(upload_id).status());
+      ASSIGN_OR_RETURN(MultipartUpload upload, LoadUpload(upload_id));
       std::vector<std::string> new_blobs;
       if (!part.blob_id.empty()) new_blobs.push_back(part.blob_id);
       RETURN_IF_ERROR(ClaimBlobs(new_blobs, &claimed));
+      // Parts are encrypted as their upload says: the completed object has one encryption. An
+      // upload recorded before encryption at rest has plaintext parts, which new ones must not
+      // join (the object could not be read back).
+      if (upload.object_template.encryption.empty()) {
+        ReturnBlobs(claimed);
+        return Status::FailedPrecondition(
+            "the upload was started before encryption at rest; abort it and start again");
+      }
+      ObjectVersion part_encryption = upload.object_template;
+      st = AdoptBlobEncryption(claimed, &part_encryption);
+      if (!st.ok()) {
+        ReturnBlobs(claimed);
+        return st;
+      }
 
       std::string row = meta::PartRowKey(upload_id, part.part_number);
       WriteBatch batch;
@@ -596,7 +766,7 @@ class ObjectStoreImpl final : public ObjectStore {
       }
     }
     if (!st.ok()) {
-      for (const auto& id : claimed) pending_.Add(id);
+      ReturnBlobs(claimed);
       return st;
     }
     RemoveBlobs(dead_blobs);
@@ -624,6 +794,8 @@ class ObjectStoreImpl final : public ObjectStore {
       version.bucket = upload.bucket;
       version.key = upload.key;
       version.is_multipart = true;
+      // The parts were encrypted as the upload says (PutPart checked each one).
+      KeepEncryption(upload.object_template, &version);
       version.part_count = static_cast<uint32_t>(part_numbers.size());
       version.blob_id.clear();
       version.part_blob_ids.clear();
@@ -854,6 +1026,25 @@ class ObjectStoreImpl final : public ObjectStore {
     return aad;
   }
 
+  // Object Lock (S3 User Guide, "How S3 Object Lock works"): a legal hold or an unexpired
+  // COMPLIANCE retention protects a version from everyone, so the store enforces them itself.
+  static bool IsLockedAgainstRemoval(const ObjectVersion& v, int64_t now_ms) {
+    if (v.object_lock_legal_hold == "ON") return true;
+    return v.object_lock_mode == "COMPLIANCE" && EffectiveRetainUntilMs(v, now_ms) > now_ms;
+  }
+
+  static bool ShortensCompliance(const ObjectVersion& before, const ObjectVersion& after,
+                                 int64_t now_ms) {
+    int64_t until = EffectiveRetainUntilMs(before, now_ms);
+    if (before.object_lock_mode != "COMPLIANCE" || until <= now_ms) return false;
+    return after.object_lock_mode != "COMPLIANCE" || EffectiveRetainUntilMs(after, now_ms) < until;
+  }
+
+  static bool AccessIsStale(const ObjectVersion& v, int64_t now_ms) {
+    int64_t reference = std::max(v.last_access_ms, v.last_modified_ms);
+    return now_ms - reference >= kAccessRecordIntervalMs;
+  }
+
   static bool IsNullId(std::string_view version_id) {
     return version_id.empty() || version_id == kNullVersionId;
   }
@@ -905,17 +1096,48 @@ class ObjectStoreImpl final : public ObjectStore {
     return first;
   }
 
-  Status ClaimBlobs(const std::vector<std::string>& ids, std::vector<std::string>* claimed) {
+  // Blobs claimed for a commit, with their encryption modes.
+  using ClaimedBlobs = std::vector<std::pair<std::string, std::string>>;
+
+  Status ClaimBlobs(const std::vector<std::string>& ids, ClaimedBlobs* claimed) {
     for (const auto& id : ids) {
-      if (!pending_.Claim(id)) {
-        for (const auto& c : *claimed) pending_.Add(c);
+      std::string encryption;
+      if (!pending_.Claim(id, &encryption)) {
+        ReturnBlobs(*claimed);
         claimed->clear();
         return Status::InvalidArgument("blob " + id +
                                        " is not a finished, uncommitted blob of this store");
       }
-      claimed->push_back(id);
+      claimed->emplace_back(id, std::move(encryption));
     }
     return Status::OK();
+  }
+
+  void ReturnBlobs(const ClaimedBlobs& claimed) {
+    for (const auto& [id, encryption] : claimed) pending_.Add(id, encryption);
+  }
+
+  // The encryption a version records is what its blobs really are: an empty one is filled from
+  // the blobs, a different one refused (the data could not be read as the record says).
+  static Status AdoptBlobEncryption(const ClaimedBlobs& claimed, ObjectVersion* v) {
+    for (const auto& [id, encryption] : claimed) {
+      if (encryption.empty()) continue;  // a plaintext blob (tests of the file layer)
+      if (v->encryption.empty()) v->encryption = encryption;
+      if (v->encryption != encryption) {
+        return Status::InvalidArgument("blob " + id + " is encrypted with " + encryption +
+                                       ", not " + v->encryption);
+      }
+    }
+    return Status::OK();
+  }
+
+  // Encryption belongs to the data: metadata updates and completions cannot change it.
+  static void KeepEncryption(const ObjectVersion& from, ObjectVersion* to) {
+    to->encryption = from.encryption;
+    to->kms_key_id = from.kms_key_id;
+    to->kms_context = from.kms_context;
+    to->bucket_key_enabled = from.bucket_key_enabled;
+    to->sse_customer_key_hmac = from.sse_customer_key_hmac;
   }
 
   void RemoveBlobs(const std::vector<std::string>& ids) {
@@ -1096,6 +1318,7 @@ class ObjectStoreImpl final : public ObjectStore {
   data::BlobFiles files_;
   data::PendingBlobs pending_;
   meta::SecretCipher cipher_;
+  Keyring keyring_;  // after db_ and cipher_, which it uses
 
   std::shared_mutex bucket_mu_;
   std::array<std::mutex, kLockStripes> object_stripes_;

@@ -53,6 +53,35 @@ struct Bucket {
   const std::string* FindAttribute(std::string_view name) const;
 };
 
+// ---- Server-side encryption ---------------------------------------------------------------------
+
+// SSE modes, spelled as ObjectVersion::encryption and the inventory's EncryptionStatus.
+inline constexpr std::string_view kSseS3 = "SSE-S3";
+inline constexpr std::string_view kSseKms = "SSE-KMS";
+inline constexpr std::string_view kDsseKms = "DSSE-KMS";
+inline constexpr std::string_view kSseC = "SSE-C";
+
+// How the bytes of a new blob are encrypted at rest. The store encrypts every blob it writes
+// (AES-256-GCM in 64 KiB chunks with a per-blob data key, docs/formats.md §1.1); SSE-S3 is the
+// default, as on AWS since 2023-01-05.
+struct BlobEncryption {
+  std::string mode = std::string(kSseS3);  // one of the kSse* modes
+  std::string kms_key_id;                  // KMS modes: key id or ARN of a key of the store
+  std::string kms_context;                 // KMS modes: encryption context, bound to the data key
+  std::string customer_key;                // SSE-C: the customer's 32-byte key; never stored
+};
+
+// A key of the built-in key service (SSE-KMS, DSSE-KMS). Its material never leaves the store,
+// which keeps it sealed by the master key.
+struct KmsKey {
+  std::string key_id;  // a UUID
+  std::string arn;     // arn:aws:kms:<region>:<account>:key/<key_id>
+  std::string account_id;
+  std::string description;
+  std::string alias;  // "aws/s3" for an account's default S3 key, else ""
+  int64_t created_ms = 0;
+};
+
 // ---- Objects ------------------------------------------------------------------------------------
 
 // One version of one object (or a delete marker). Field order here is not the on-disk order;
@@ -86,20 +115,47 @@ struct ObjectVersion {
   std::string checksum_type;
   // Per-part sizes of a multipart object (for partNumber reads); empty otherwise.
   std::vector<uint64_t> part_sizes;
-  // Features of later issues, stored and reported once their S3 APIs exist.
+  // Server-side encryption: the mode of the data's blobs ("" only for versions written before
+  // encryption at rest existed, whose blobs are plaintext), the KMS key ARN (KMS modes) and
+  // whether an S3 Bucket Key was asked for (SSE-KMS).
   std::string encryption;  // "", "SSE-S3", "SSE-KMS", "DSSE-KMS", "SSE-C"
   std::string kms_key_id;
   bool bucket_key_enabled = false;
+  // Features of later issues, stored and reported once their S3 APIs exist.
   std::string replication_status;
   std::string object_lock_mode;             // "", "GOVERNANCE", "COMPLIANCE"
   int64_t object_lock_retain_until_ms = 0;  // 0 = none
   std::string object_lock_legal_hold;       // "", "ON", "OFF"
   std::string acl;      // serialized ACL document, "" = private (owner FULL_CONTROL)
+  // SSE-KMS/DSSE-KMS: the encryption context given at creation (JSON), "" = none.
+  std::string kms_context;
+  // SSE-C: a salted HMAC of the customer's key (store/sse.h), to check the key given on reads.
+  // The key itself is never stored.
+  std::string sse_customer_key_hmac;
+  // Intelligent-Tiering: when the data was last read (0 = never since creation; then the
+  // creation time counts). Refreshed at most once a day (ObjectStore::RecordAccess).
+  int64_t last_access_ms = 0;
+  // Archived storage classes (GLACIER, DEEP_ARCHIVE): a RestoreObject makes a temporary copy
+  // readable from restore_ready_ms until restore_expiry_ms (both 0 = never restored).
+  int64_t restore_ready_ms = 0;
+  int64_t restore_expiry_ms = 0;
+  // Object Lock event hold (2026): "", "ON", "OFF", with its duration in days or in years (one
+  // of them non-zero). While ON the version is retained until now + duration; releasing the hold
+  // sets object_lock_retain_until_ms to the release time + duration.
+  std::string object_lock_event_hold;
+  uint32_t object_lock_event_hold_days = 0;
+  uint32_t object_lock_event_hold_years = 0;
   std::string blob_id;  // data file; "" for delete markers, empty and multipart objects
   // Multipart objects: the data is the concatenation of these blobs (one per part, in order,
   // sizes in part_sizes; "" for an empty part). Read it with ObjectStore::OpenObjectData.
   std::vector<std::string> part_blob_ids;
 };
+
+// Object Lock event holds: the duration of `v`'s hold in ms (a year counts 365 days, as S3),
+// and the retain-until date in force at now_ms: while the hold is ON, now + duration (never
+// earlier than a date set before); otherwise the stored date.
+int64_t EventHoldDurationMs(const ObjectVersion& v);
+int64_t EffectiveRetainUntilMs(const ObjectVersion& v, int64_t now_ms);
 
 // A blob being written. Write() streams bytes to a temp file; Finish() fsyncs it and moves it
 // into the blob directory; only then may it be committed with PutObject/PutPart, exactly once
@@ -203,6 +259,10 @@ struct StoreOptions {
   bool sync_writes = true;
 };
 
+// Access times are kept to this precision (ObjectStore::RecordAccess): Intelligent-Tiering moves
+// objects after 30 and 90 days without access, so a day is plenty.
+inline constexpr int64_t kAccessRecordIntervalMs = 24 * 3600 * 1000;
+
 class ObjectStore {
  public:
   static Result<std::unique_ptr<ObjectStore>> Open(const StoreOptions& options);
@@ -214,6 +274,13 @@ class ObjectStore {
   virtual Result<std::vector<Account>> ListAccounts() = 0;
   virtual Status PutAccessKey(const AccessKey& key) = 0;
   virtual Result<AccessKey> GetAccessKey(std::string_view access_key_id) = 0;
+  // The account's keys (all keys when account_id is empty), by key id, secrets left empty: a
+  // listing never needs them, so they stay sealed.
+  virtual Result<std::vector<AccessKey>> ListAccessKeys(std::string_view account_id) = 0;
+  virtual Status DeleteAccessKey(std::string_view access_key_id) = 0;  // NotFound if absent
+  // Removes the account and its access keys. NotFound if absent; FailedPrecondition while the
+  // account owns a bucket (its data would be left without an owner).
+  virtual Status DeleteAccount(std::string_view account_id) = 0;
 
   // Buckets. CreateBucket fails with AlreadyExists; DeleteBucket with FailedPrecondition when
   // any version or multipart upload remains (and removes the bucket's inventory configurations).
@@ -223,17 +290,42 @@ class ObjectStore {
   virtual Result<std::vector<Bucket>> ListBuckets() = 0;  // sorted by name
   virtual Status DeleteBucket(std::string_view name) = 0;
 
-  // Object data.
-  virtual Result<std::unique_ptr<BlobWriter>> NewBlob() = 0;
+  // Object data. Every new blob is encrypted at rest (docs/formats.md §1.1): NewBlob() with
+  // SSE-S3, NewBlob(encryption) as asked (NotFound for an unknown KMS key, InvalidArgument for a
+  // bad mode or customer key). The blob's mode is the encryption of the version that commits it:
+  // PutObject fills an empty ObjectVersion::encryption from it and refuses a different one.
+  Result<std::unique_ptr<BlobWriter>> NewBlob() { return NewBlob(BlobEncryption()); }
+  virtual Result<std::unique_ptr<BlobWriter>> NewBlob(const BlobEncryption& encryption) = 0;
   // Opens [offset, offset+length) of a blob; length = UINT64_MAX reads to the end. NotFound if
-  // the blob does not exist; a range past the end reads as empty.
+  // the blob does not exist; a range past the end reads as empty. An SSE-C blob needs its
+  // customer key. Corruption when the data fails authentication.
+  Result<std::unique_ptr<BlobReader>> OpenBlob(std::string_view blob_id, uint64_t offset,
+                                               uint64_t length) {
+    return OpenBlob(blob_id, offset, length, {});
+  }
   virtual Result<std::unique_ptr<BlobReader>> OpenBlob(std::string_view blob_id, uint64_t offset,
-                                                       uint64_t length) = 0;
+                                                       uint64_t length,
+                                                       std::string_view customer_key) = 0;
   // Opens [offset, offset+length) of an object version's data, whether it is one blob, the
   // concatenation of multipart part blobs (ranges may span part boundaries) or empty. Use this,
-  // not OpenBlob, to serve GET.
+  // not OpenBlob, to serve GET. An SSE-C version needs its customer key (PermissionDenied when
+  // it does not match the version's sse_customer_key_hmac).
+  Result<std::unique_ptr<BlobReader>> OpenObjectData(const ObjectVersion& version, uint64_t offset,
+                                                     uint64_t length) {
+    return OpenObjectData(version, offset, length, {});
+  }
   virtual Result<std::unique_ptr<BlobReader>> OpenObjectData(const ObjectVersion& version,
-                                                             uint64_t offset, uint64_t length) = 0;
+                                                             uint64_t offset, uint64_t length,
+                                                             std::string_view customer_key) = 0;
+
+  // The built-in key service (SSE-KMS, DSSE-KMS). CreateKmsKey makes a key of `account_id`
+  // whose ARN names `region`. GetKmsKey finds a key by key id or ARN; NotFound otherwise.
+  // DefaultKmsKey is the account's default S3 key (alias aws/s3), created on first use.
+  virtual Result<KmsKey> CreateKmsKey(std::string_view account_id, std::string_view region,
+                                      std::string_view description) = 0;
+  virtual Result<KmsKey> GetKmsKey(std::string_view key_id_or_arn) = 0;
+  virtual Result<KmsKey> DefaultKmsKey(std::string_view account_id, std::string_view region) = 0;
+  virtual Result<std::vector<KmsKey>> ListKmsKeys(std::string_view account_id) = 0;
 
   // Commits a new version (its blob must be Finish()ed). Follows the bucket's versioning state:
   // unversioned/suspended replace the null version, enabled assigns a fresh version id. Sets
@@ -247,10 +339,26 @@ class ObjectStore {
   // Without version_id: versioned -> adds a delete marker; unversioned -> removes the object.
   // With version_id: removes that version permanently; OK (delete_marker=false) when it does not
   // exist, InvalidArgument when malformed. Null versions are reported with version_id "".
+  // Object Lock guard: removing a version under an active COMPLIANCE retention or a legal hold is
+  // PermissionDenied, whoever asks (GOVERNANCE can be bypassed, so the S3 layer checks it).
   virtual Result<DeleteResult> DeleteObject(std::string_view bucket, std::string_view key,
                                             std::optional<std::string_view> version_id) = 0;
   // Replaces metadata of an existing version in place (tags, ACL, retention...).
   virtual Status UpdateObjectVersion(const ObjectVersion& version) = 0;
+  // Read-modify-write of one version's metadata under the key's lock, so that concurrent updates
+  // (retention, legal hold, ACL, access time, restore) never lose one another. `mutate` gets the
+  // stored version (version_id as GetObject: nullopt = latest, "null" = null version) and the
+  // store clock's time; a non-OK Status from it is returned and nothing is written. Fields that
+  // identify the data stay as stored (as UpdateObjectVersion). Object Lock guard: an active
+  // COMPLIANCE retention cannot be removed, shortened or turned into GOVERNANCE
+  // (PermissionDenied). Returns the version as written.
+  virtual Result<ObjectVersion> ModifyObjectVersion(
+      std::string_view bucket, std::string_view key, std::optional<std::string_view> version_id,
+      const std::function<Status(ObjectVersion* version, int64_t now_ms)>& mutate) = 0;
+  // Records a read of `version` (as loaded) for Intelligent-Tiering: sets last_access_ms to the
+  // store clock's time when the recorded access (or the creation) is kAccessRecordIntervalMs old
+  // or more; otherwise returns at once without I/O, so a hot object costs one write a day.
+  virtual Status RecordAccess(const ObjectVersion& version) = 0;
 
   // Latest non-delete-marker versions in key order, after start_after, with the prefix: at most
   // max_keys of them; *truncated tells whether more exist.

@@ -11,6 +11,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "store/sse.h"
 
 namespace stocktake::store {
 namespace {
@@ -972,6 +973,272 @@ TEST_F(ObjectStoreTest, BulkLoadAndBytesPerObject) {
   o.max_keys = 10;
   EXPECT_EQ(ListKeys("bench", o, &truncated).size(), 10u);
   EXPECT_TRUE(truncated);
+}
+
+// ---- Object Lock guards, read-modify-write, access times (issue 6) ---------------------------
+
+TEST_F(ObjectStoreTest, ObjectLockGuardsRemovalAndCompliance) {
+  MakeBucket("lock", Versioning::kEnabled);
+  auto put = Put("lock", "k", "data");
+  ASSERT_TRUE(put.ok());
+  std::string id = put->version_id;
+  auto set = [&](std::string mode, int64_t until_ms, std::string hold) {
+    return store_->ModifyObjectVersion("lock", "k", id, [&](ObjectVersion* v, int64_t) {
+      v->object_lock_mode = mode;
+      v->object_lock_retain_until_ms = until_ms;
+      v->object_lock_legal_hold = hold;
+      return Status::OK();
+    });
+  };
+  const int64_t day = 24 * 3600 * 1000;
+  ASSERT_TRUE(set("COMPLIANCE", kStartMs + day, "").ok());
+  // Unexpired COMPLIANCE: no removal, no shortening, no mode change; extending is fine.
+  EXPECT_EQ(store_->DeleteObject("lock", "k", id).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(set("COMPLIANCE", kStartMs + day / 2, "").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(set("GOVERNANCE", kStartMs + 2 * day, "").status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(set("", 0, "").status().code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(set("COMPLIANCE", kStartMs + 2 * day, "").ok());
+  EXPECT_EQ(store_->GetObject("lock", "k", id)->object_lock_retain_until_ms, kStartMs + 2 * day);
+  // A plain delete still adds a delete marker: locks protect versions, not keys.
+  auto marker = store_->DeleteObject("lock", "k", std::nullopt);
+  ASSERT_TRUE(marker.ok());
+  EXPECT_TRUE(marker->delete_marker);
+  // Once expired, the retention no longer protects; a legal hold does, whatever the mode.
+  clock_.AdvanceMillis(3 * day);
+  ASSERT_TRUE(set("GOVERNANCE", kStartMs + 4 * day, "ON").ok());
+  EXPECT_EQ(store_->DeleteObject("lock", "k", id).status().code(), StatusCode::kPermissionDenied);
+  // GOVERNANCE is the S3 layer's to check (it may be bypassed): the store lets it go.
+  ASSERT_TRUE(set("GOVERNANCE", kStartMs + 4 * day, "OFF").ok());
+  auto removed = store_->DeleteObject("lock", "k", id);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_TRUE(store_->GetObject("lock", "k", id).status().IsNotFound());
+}
+
+TEST_F(ObjectStoreTest, ModifyObjectVersionKeepsDataAndReportsRefusals) {
+  MakeBucket("b");
+  ASSERT_TRUE(Put("b", "k", "payload").ok());
+  auto before = store_->GetObject("b", "k", std::nullopt);
+  ASSERT_TRUE(before.ok());
+  auto modified =
+      store_->ModifyObjectVersion("b", "k", std::nullopt, [](ObjectVersion* v, int64_t now_ms) {
+        EXPECT_EQ(now_ms, kStartMs);
+        v->acl = "1\nuri READ http://acs.amazonaws.com/groups/global/AllUsers";
+        v->size = 1;       // ignored: the data is not the caller's to change
+        v->blob_id = "x";  // ignored
+        return Status::OK();
+      });
+  ASSERT_TRUE(modified.ok()) << modified.status().ToString();
+  auto after = store_->GetObject("b", "k", std::nullopt);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->acl, "1\nuri READ http://acs.amazonaws.com/groups/global/AllUsers");
+  EXPECT_EQ(after->size, before->size);
+  EXPECT_EQ(after->blob_id, before->blob_id);
+  auto refused = store_->ModifyObjectVersion(
+      "b", "k", std::nullopt, [](ObjectVersion*, int64_t) { return Status::Aborted("no"); });
+  EXPECT_EQ(refused.status().code(), StatusCode::kAborted);
+  EXPECT_TRUE(store_
+                  ->ModifyObjectVersion("b", "missing", std::nullopt,
+                                        [](ObjectVersion*, int64_t) { return Status::OK(); })
+                  .status()
+                  .IsNotFound());
+}
+
+TEST_F(ObjectStoreTest, RecordAccessWritesAtMostDaily) {
+  MakeBucket("b");
+  ASSERT_TRUE(Put("b", "k", "payload").ok());
+  const int64_t day = kAccessRecordIntervalMs;
+  auto read = [&] { return store_->GetObject("b", "k", std::nullopt).value(); };
+  // Created now: an access today changes nothing.
+  ASSERT_TRUE(store_->RecordAccess(read()).ok());
+  EXPECT_EQ(read().last_access_ms, 0);
+  clock_.AdvanceMillis(day - 1);
+  ASSERT_TRUE(store_->RecordAccess(read()).ok());
+  EXPECT_EQ(read().last_access_ms, 0);
+  clock_.AdvanceMillis(1);
+  ASSERT_TRUE(store_->RecordAccess(read()).ok());
+  EXPECT_EQ(read().last_access_ms, kStartMs + day);
+  clock_.AdvanceMillis(day / 2);
+  ASSERT_TRUE(store_->RecordAccess(read()).ok());
+  EXPECT_EQ(read().last_access_ms, kStartMs + day);
+  // A stale copy (read before another access was recorded) does not move the time back or
+  // write again: the decision is remade on the stored version.
+  ObjectVersion stale = read();
+  stale.last_access_ms = 0;
+  ASSERT_TRUE(store_->RecordAccess(stale).ok());
+  EXPECT_EQ(read().last_access_ms, kStartMs + day);
+  // The record survives a restart (record field 32).
+  Reopen();
+  EXPECT_EQ(read().last_access_ms, kStartMs + day);
+  // A deleted version is nothing to record.
+  ObjectVersion gone = read();
+  ASSERT_TRUE(store_->DeleteObject("b", "k", std::nullopt).ok());
+  clock_.AdvanceMillis(2 * day);
+  EXPECT_TRUE(store_->RecordAccess(gone).ok());
+}
+
+// ---- Server-side encryption
+// ------------------------------------------------------------------------
+
+TEST_F(ObjectStoreTest, EveryModeRoundTripsAndRecordsItsEncryption) {
+  MakeBucket("b", Versioning::kEnabled);
+  auto kms_key = store_->CreateKmsKey("123456789012", "us-east-1", "test key");
+  ASSERT_TRUE(kms_key.ok()) << kms_key.status().ToString();
+  EXPECT_EQ(kms_key->arn, "arn:aws:kms:us-east-1:123456789012:key/" + kms_key->key_id);
+  std::string customer_key = RandomBytes(32);
+  std::string data(200000, 'x');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 23);
+
+  struct Case {
+    std::string key;
+    BlobEncryption encryption;
+  };
+  std::vector<Case> cases = {{"s3", {}},
+                             {"kms", {std::string(kSseKms), kms_key->key_id, "{\"a\":\"b\"}", ""}},
+                             {"dsse", {std::string(kDsseKms), kms_key->arn, "", ""}},
+                             {"ssec", {std::string(kSseC), "", "", customer_key}}};
+  for (const Case& c : cases) {
+    auto w = store_->NewBlob(c.encryption);
+    ASSERT_TRUE(w.ok()) << c.key << ": " << w.status().ToString();
+    ASSERT_TRUE((*w)->Write(data).ok());
+    ASSERT_TRUE((*w)->Finish().ok());
+    ObjectVersion v;
+    v.bucket = "b";
+    v.key = c.key;
+    v.size = (*w)->size();
+    v.etag = (*w)->md5_hex();
+    v.blob_id = (*w)->blob_id();
+    if (c.encryption.mode == kSseC) {
+      v.sse_customer_key_hmac = SseCustomerKeyHmac(c.encryption.customer_key);
+    }
+    ASSERT_TRUE(store_->PutObject(v).ok()) << c.key;
+    auto stored = store_->GetObject("b", c.key, std::nullopt);
+    ASSERT_TRUE(stored.ok());
+    // An empty encryption is filled from the blob.
+    EXPECT_EQ(stored->encryption, c.encryption.mode) << c.key;
+    // The file on disk holds no plaintext.
+    std::ifstream in(dir_ + "/blobs/" + v.blob_id.substr(0, 2) + "/" + v.blob_id, std::ios::binary);
+    std::string file((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(file.find(data.substr(1000, 64)), std::string::npos) << c.key;
+    if (c.encryption.mode != kSseC) {
+      EXPECT_EQ(Read(*stored, 65530, 20), data.substr(65530, 20)) << c.key;
+      EXPECT_EQ(Read(*stored), data) << c.key;
+    }
+  }
+
+  // SSE-C: the customer key is checked against the stored verifier before any data is read.
+  auto ssec = store_->GetObject("b", "ssec", std::nullopt);
+  ASSERT_TRUE(ssec.ok());
+  ObjectVersion update = *ssec;  // a metadata update cannot change the encryption
+  update.encryption.clear();
+  update.sse_customer_key_hmac.clear();
+  update.tags = {{"t", "v"}};
+  ASSERT_TRUE(store_->UpdateObjectVersion(update).ok());
+  ssec = store_->GetObject("b", "ssec", std::nullopt);
+  EXPECT_EQ(ssec->encryption, kSseC);
+  EXPECT_EQ(ssec->tags.size(), 1u);
+  EXPECT_EQ(store_->OpenObjectData(*ssec, 0, 10).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_->OpenObjectData(*ssec, 0, 10, RandomBytes(32)).status().code(),
+            StatusCode::kPermissionDenied);
+  auto reader = store_->OpenObjectData(*ssec, 100, 10, customer_key);
+  ASSERT_TRUE(reader.ok());
+  auto chunk = (*reader)->Read(100);
+  ASSERT_TRUE(chunk.ok());
+  EXPECT_EQ(*chunk, data.substr(100, 10));
+
+  // Keys survive a restart; unknown keys are NotFound.
+  Reopen();
+  EXPECT_EQ(ReadLatest("b", "kms"), data);
+  EXPECT_EQ(store_->GetKmsKey(kms_key->arn)->key_id, kms_key->key_id);
+  EXPECT_TRUE(store_->GetKmsKey("00000000-0000-4000-8000-000000000000").status().IsNotFound());
+  EXPECT_TRUE(store_->GetKmsKey("arn:aws:kms:eu-west-1:123456789012:key/" + kms_key->key_id)
+                  .status()
+                  .IsNotFound());
+  BlobEncryption unknown{std::string(kSseKms), "00000000-0000-4000-8000-000000000000", "", ""};
+  EXPECT_TRUE(store_->NewBlob(unknown).status().IsNotFound());
+  BlobEncryption short_key{std::string(kSseC), "", "", "short"};
+  EXPECT_EQ(store_->NewBlob(short_key).status().code(), StatusCode::kInvalidArgument);
+  auto keys = store_->ListKmsKeys("123456789012");
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->size(), 1u);
+  EXPECT_TRUE(store_->ListKmsKeys("999999999999")->empty());
+  auto default_key = store_->DefaultKmsKey("123456789012", "us-east-1");
+  ASSERT_TRUE(default_key.ok());
+  EXPECT_EQ(default_key->alias, "aws/s3");
+  EXPECT_EQ(store_->DefaultKmsKey("123456789012", "us-east-1")->key_id, default_key->key_id);
+}
+
+TEST_F(ObjectStoreTest, VersionsCannotClaimAnotherEncryptionThanTheirBlobs) {
+  MakeBucket("b");
+  auto w = WriteBlob("sse-s3 data");  // NewBlob(): SSE-S3
+  ObjectVersion v;
+  v.bucket = "b";
+  v.key = "k";
+  v.blob_id = w->blob_id();
+  v.encryption = std::string(kSseKms);
+  EXPECT_EQ(store_->PutObject(v).status().code(), StatusCode::kInvalidArgument);
+  // The blob is still the caller's, and commits with the right encryption.
+  v.encryption = std::string(kSseS3);
+  ASSERT_TRUE(store_->PutObject(v).ok());
+  EXPECT_EQ(ReadLatest("b", "k"), "sse-s3 data");
+
+  // Parts must be encrypted as their upload says.
+  MultipartUpload upload;
+  upload.bucket = "b";
+  upload.key = "mp";
+  upload.object_template.encryption = std::string(kSseC);
+  auto upload_id = store_->CreateMultipartUpload(upload);
+  ASSERT_TRUE(upload_id.ok());
+  auto part_blob = WriteBlob("part");
+  Part part;
+  part.part_number = 1;
+  part.size = 4;
+  part.etag = part_blob->md5_hex();
+  part.blob_id = part_blob->blob_id();
+  EXPECT_EQ(store_->PutPart(*upload_id, part).code(), StatusCode::kInvalidArgument);
+
+  // An upload created without encryption is SSE-S3, as its parts are.
+  upload.key = "mp2";
+  upload.object_template.encryption.clear();
+  auto upload2 = store_->CreateMultipartUpload(upload);
+  ASSERT_TRUE(upload2.ok());
+  ASSERT_TRUE(store_->PutPart(*upload2, part).ok());
+  ASSERT_TRUE(store_->CompleteMultipartUpload(*upload2, {1}, ObjectVersion()).ok());
+  auto mp = store_->GetObject("b", "mp2", std::nullopt);
+  ASSERT_TRUE(mp.ok());
+  EXPECT_EQ(mp->encryption, kSseS3);
+  EXPECT_EQ(Read(*mp), "part");
+}
+
+TEST_F(ObjectStoreTest, EventHoldKeepsCompliancePinnedToNowPlusDuration) {
+  MakeBucket("lock", Versioning::kEnabled);
+  auto put = Put("lock", "k", "data");
+  ASSERT_TRUE(put.ok());
+  const int64_t day = 24 * 3600 * 1000;
+  auto set = [&](std::string hold, uint32_t days, int64_t until_ms) {
+    return store_->ModifyObjectVersion("lock", "k", put->version_id,
+                                       [&](ObjectVersion* v, int64_t) {
+                                         v->object_lock_mode = "COMPLIANCE";
+                                         v->object_lock_event_hold = hold;
+                                         v->object_lock_event_hold_days = days;
+                                         v->object_lock_retain_until_ms = until_ms;
+                                         return Status::OK();
+                                       });
+  };
+  ASSERT_TRUE(set("ON", 5, kStartMs + 5 * day).ok());
+  ObjectVersion v = store_->GetObject("lock", "k", put->version_id).value();
+  EXPECT_EQ(EventHoldDurationMs(v), 5 * day);
+  // Long after the first date, the hold still protects: the date moves with the clock.
+  clock_.AdvanceMillis(30 * day);
+  EXPECT_EQ(EffectiveRetainUntilMs(v, kStartMs + 30 * day), kStartMs + 35 * day);
+  EXPECT_EQ(store_->DeleteObject("lock", "k", put->version_id).status().code(),
+            StatusCode::kPermissionDenied);
+  // A shorter hold is a shortening; the release (date = now + duration) is not.
+  EXPECT_EQ(set("ON", 4, 0).status().code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(set("OFF", 5, kStartMs + 35 * day).ok());
+  clock_.AdvanceMillis(6 * day);
+  EXPECT_TRUE(store_->DeleteObject("lock", "k", put->version_id).ok());
 }
 
 }  // namespace

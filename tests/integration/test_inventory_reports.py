@@ -80,6 +80,7 @@ class InventoryReportTest(ServerTestCase):
             self.assertEqual(row["ETag"], hashlib.md5(body).hexdigest())
             self.assertEqual(row["StorageClass"], "STANDARD")
             self.assertEqual(row["IsMultipartUploaded"], "false")
+            self.assertEqual(row["EncryptionStatus"], "SSE-S3")  # every object is encrypted
             self.assertRegex(row["LastModifiedDate"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
             head = self.s3.head_object(Bucket="src", Key=key)
             self.assertEqual(row["LastModifiedDate"][:19],

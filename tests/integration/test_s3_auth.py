@@ -313,11 +313,8 @@ class AuthTest(ServerTestCase, S3Asserts):
         self.assertEqual(resp.headers["Content-Type"], "text/plain")
         self.assertEqual(resp.headers["Content-Disposition"], "attachment; filename=h.txt")
 
-    # Stocktake's auth accepts only SigV4, but boto3's generate_presigned_url and `aws s3
-    # presign` (aws CLI v1) produce SigV2 query URLs (AWSAccessKeyId, Signature, Expires) by
-    # default, also for endpoints other than AWS. Expected to fail until src/s3/auth verifies
-    # SigV2 query signatures; remove the decorator then (an unexpected success fails the run).
-    @unittest.expectedFailure
+    # boto3's generate_presigned_url and `aws s3 presign` (aws CLI v1) produce SigV2 query URLs
+    # (AWSAccessKeyId, Signature, Expires) by default, also for endpoints other than AWS.
     def test_presigned_sigv2_default_of_boto3_and_cli(self):
         url = self.s3.generate_presigned_url(
             "get_object", Params={"Bucket": "auth", "Key": "hello.txt"}, ExpiresIn=600)
@@ -327,6 +324,10 @@ class AuthTest(ServerTestCase, S3Asserts):
             resp = urllib3.PoolManager().request("GET", u)
             self.assertEqual(resp.status, 200, resp.data)
             self.assertEqual(resp.data, b"hello, world\n")
+        tampered = url.replace("hello.txt", "hello.txt2")
+        resp = urllib3.PoolManager().request("GET", tampered)
+        self.assertEqual(resp.status, 403)
+        self.assertIn(b"SignatureDoesNotMatch", resp.data)
 
     def test_presigned_put(self):
         url = self.presigner.generate_presigned_url(
@@ -521,7 +522,8 @@ class AuthTest(ServerTestCase, S3Asserts):
         wrong = checksum_b64("CRC32", b"other")
         body = (b"%x\r\n%s\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n"
                 % (len(data), data, wrong.encode()))
-        headers = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(data)),
+        headers = {"Content-Encoding": "aws-chunked",
+                   "x-amz-decoded-content-length": str(len(data)),
                    "x-amz-trailer": "x-amz-checksum-crc32", "Content-Length": str(len(body))}
         headers = sign(self.server, "PUT", path, headers=headers,
                        payload_hash="STREAMING-UNSIGNED-PAYLOAD-TRAILER")
@@ -537,6 +539,23 @@ class AuthTest(ServerTestCase, S3Asserts):
         self.assertEqual(status, 200, resp_body)
         head = self.s3.head_object(Bucket="auth", Key="trailer-wrong", ChecksumMode="ENABLED")
         self.assertEqual(head["ChecksumCRC32"], right)
+
+    def test_undeclared_trailer_is_rejected(self):
+        # A checksum trailer without x-amz-trailer must not be silently ignored.
+        path = "/auth/trailer-undeclared"
+        data = b"trailer payload"
+        wrong = checksum_b64("CRC32", b"other")
+        body = (b"%x\r\n%s\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n"
+                % (len(data), data, wrong.encode()))
+        headers = {"Content-Encoding": "aws-chunked",
+                   "x-amz-decoded-content-length": str(len(data)),
+                   "Content-Length": str(len(body))}
+        headers = sign(self.server, "PUT", path, headers=headers,
+                       payload_hash="STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+        self.assertRawError(send(self.server, "PUT", path, body=body, headers=headers), 400,
+                            "InvalidRequest")
+        self.assertClientError(
+            lambda: self.s3.head_object(Bucket="auth", Key="trailer-undeclared"), "404", 404)
 
     def test_secrets_never_logged(self):
         self.s3.list_buckets()

@@ -4,11 +4,11 @@
 #include <sys/time.h>
 #include <sys/uio.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -124,8 +124,8 @@ class TimedStream {
          it != asio::buffer_sequence_end(buffers) && count < kMaxSlices; ++it) {
       auto buffer = *it;
       if (buffer.size() == 0) continue;
-      (*iov)[count++] = iovec{const_cast<void*>(static_cast<const void*>(buffer.data())),
-                              buffer.size()};
+      (*iov)[count++] =
+          iovec{const_cast<void*>(static_cast<const void*>(buffer.data())), buffer.size()};
     }
     return count;
   }
@@ -156,8 +156,8 @@ void SetHeaders(Message& res, const HttpResponseHead& head) {
       res.set(name, value);
     } else {
       std::string clean = value;
-      std::replace_if(clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n'; },
-                      ' ');
+      std::replace_if(
+          clean.begin(), clean.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
       res.set(name, clean);
     }
   }
@@ -334,8 +334,9 @@ struct HttpServer::Impl {
       uint64_t id = next_id++;
       connections[id] = Connection{socket.native_handle(), false};
       lock.unlock();
-      std::thread([this, id, s = std::move(socket)]() mutable { Serve(id, std::move(s)); })
-          .detach();
+      std::thread([this, id, s = std::move(socket)]() mutable {
+        Serve(id, std::move(s));
+      }).detach();
     }
   }
 

@@ -7,7 +7,10 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
+#include "s3/authorization.h"
+#include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
+#include "s3/ops/sse.h"
 #include "s3/xml_writer.h"
 
 namespace stocktake::s3 {
@@ -110,6 +113,7 @@ struct LoadedSource {
   CopySource address;
   store::Bucket bucket;
   store::ObjectVersion version;
+  std::string customer_key;  // SSE-C sources: the key from x-amz-copy-source-…-customer-key
 };
 
 // Resolves x-amz-copy-source to a readable object version the caller may copy.
@@ -129,12 +133,13 @@ std::variant<LoadedSource, S3Error> LoadSource(OpContext& ctx) {
     }
     source.bucket = std::move(*bucket);
   }
-  // As for the destination (service.cc): until policies and ACLs exist, only the owner reads.
-  if (source.bucket.owner_account_id != ctx.request.caller.account_id) {
-    return S3Error(S3ErrorCode::kAccessDenied);
-  }
+  // The source is read with the caller's rights on its own bucket (owner, bucket policy).
   std::optional<std::string_view> version;
   if (source.address.version_id) version = *source.address.version_id;
+  if (auto denied = AuthorizeCopySource(ctx.service, ctx.request, source.bucket,
+                                        source.address.key, version)) {
+    return *denied;
+  }
   auto loaded = LoadObject(ctx, source.bucket.name, source.address.key, version);
   if (auto* error = std::get_if<S3Error>(&loaded)) return *error;
   source.version = std::move(std::get<store::ObjectVersion>(loaded));
@@ -146,6 +151,10 @@ std::variant<LoadedSource, S3Error> LoadSource(OpContext& ctx) {
     }
     return S3Error(S3ErrorCode::kNoSuchKey);
   }
+  if (auto error = CheckCopySourceReadable(ctx, source.version)) return *error;
+  auto sse_key = SseKeyForRead(ctx.request, source.version, /*copy_source=*/true);
+  if (auto* error = std::get_if<S3Error>(&sse_key)) return *error;
+  source.customer_key = std::move(std::get<std::string>(sse_key));
   if (!CopyPreconditionsHold(ctx.request, source.version)) {
     return S3Error(S3ErrorCode::kPreconditionFailed);
   }
@@ -158,13 +167,15 @@ struct CopiedData {
   std::string checksum_value;  // base64
 };
 
-// Streams [offset, offset+length) of the source into a new, finished blob.
+// Streams [offset, offset+length) of the source (decrypted, with `source_key` for SSE-C) into a
+// new, finished blob, encrypted as `destination` says (sse.h).
 std::variant<CopiedData, S3Error> CopyData(OpContext& ctx, const store::ObjectVersion& source,
-                                           uint64_t offset, uint64_t length,
-                                           ChecksumAlgorithm algorithm) {
-  auto reader = ctx.store().OpenObjectData(source, offset, length);
+                                           std::string_view source_key, uint64_t offset,
+                                           uint64_t length, ChecksumAlgorithm algorithm,
+                                           const store::ObjectVersion& destination) {
+  auto reader = ctx.store().OpenObjectData(source, offset, length, source_key);
   if (!reader.ok()) return FromStatus(reader.status());
-  auto blob = ctx.store().NewBlob();
+  auto blob = NewSseBlob(ctx, destination);
   if (!blob.ok()) return FromStatus(blob.status());
   CopiedData out{std::move(*blob), "", ""};
   Digest md5(Digest::Algorithm::kMd5);
@@ -279,7 +290,9 @@ OpResult CopyObject(OpContext& ctx) {
   if (onto_itself && !std::get<bool>(replace_metadata) &&
       request.Header("x-amz-storage-class") == nullptr &&
       request.Header("x-amz-website-redirect-location") == nullptr &&
-      request.Header("x-amz-server-side-encryption") == nullptr && !requested_algorithm) {
+      request.Header("x-amz-server-side-encryption") == nullptr &&
+      request.Header("x-amz-server-side-encryption-customer-algorithm") == nullptr &&
+      !requested_algorithm) {
     return S3Error(S3ErrorCode::kInvalidRequest,
                    "This copy request is illegal because it is trying to copy an object to itself "
                    "without changing the object's metadata, storage class, website redirect "
@@ -294,15 +307,19 @@ OpResult CopyObject(OpContext& ctx) {
   // Not copied: a copy is STANDARD unless x-amz-storage-class says otherwise (CopyObject page).
   version.storage_class = requested.storage_class;
   version.tags = std::get<bool>(replace_tags) ? requested.tags : from.tags;
+  // Lock and ACL come from this request's headers (or the bucket's defaults), never the source.
+  if (auto error = ApplyNewObjectFeatures(ctx, &version)) return *error;
+  // So does encryption: the request's SSE headers or the bucket's default (CopyObject page).
+  if (auto error = ApplySseForWrite(ctx, &version)) return *error;
   // The copy is one part whatever the source was, so its checksum is a whole-object one: of the
   // requested algorithm, else the source's, else S3's CRC64NVME default.
   ChecksumAlgorithm algorithm = requested_algorithm.value_or(
       ParseChecksumAlgorithm(from.checksum_algorithm).value_or(ChecksumAlgorithm::kCrc64Nvme));
-  auto copied = CopyData(ctx, from, 0, from.size, algorithm);
+  auto copied = CopyData(ctx, from, source.customer_key, 0, from.size, algorithm, version);
   if (auto* error = std::get_if<S3Error>(&copied)) return *error;
   auto& data = std::get<CopiedData>(copied);
   version.size = data.blob->size();
-  version.etag = data.etag;
+  version.etag = SseEtag(version, data.etag);
   version.blob_id = data.blob->blob_id();
   version.checksum_algorithm = std::string(ChecksumAlgorithmName(algorithm));
   version.checksum_value = data.checksum_value;
@@ -322,6 +339,7 @@ OpResult CopyObject(OpContext& ctx) {
   S3Response response = S3Response::Xml(xml.Finish());
   if (!put->version_id.empty()) response.SetHeader("x-amz-version-id", put->version_id);
   AddCopySourceVersionHeader(source, &response);
+  AddSseHeaders(request, version, &response, /*with_context=*/true);
   return response;
 }
 
@@ -349,14 +367,17 @@ OpResult UploadPartCopy(OpContext& ctx) {
   // CRC64NVME default, as UploadPart does (multipart_ops.cc).
   std::optional<ChecksumAlgorithm> upload_algorithm =
       ParseChecksumAlgorithm(upload->object_template.checksum_algorithm);
-  auto copied = CopyData(ctx, source.version, offset, length,
-                         upload_algorithm.value_or(ChecksumAlgorithm::kCrc64Nvme));
+  // The part is encrypted as its upload (an SSE-C upload's key comes with the request).
+  store::ObjectVersion encryption;
+  if (auto error = ApplySseForPart(request, upload->object_template, &encryption)) return *error;
+  auto copied = CopyData(ctx, source.version, source.customer_key, offset, length,
+                         upload_algorithm.value_or(ChecksumAlgorithm::kCrc64Nvme), encryption);
   if (auto* error = std::get_if<S3Error>(&copied)) return *error;
   auto& data = std::get<CopiedData>(copied);
   store::Part part;
   part.part_number = std::get<uint32_t>(part_number);
   part.size = data.blob->size();
-  part.etag = data.etag;
+  part.etag = SseEtag(encryption, data.etag);
   part.last_modified_ms = ctx.NowMillis();
   part.checksum_value = data.checksum_value;
   part.blob_id = data.blob->blob_id();
@@ -376,6 +397,7 @@ OpResult UploadPartCopy(OpContext& ctx) {
   }
   S3Response response = S3Response::Xml(xml.Finish());
   AddCopySourceVersionHeader(source, &response);
+  AddSseHeaders(request, encryption, &response);
   return response;
 }
 

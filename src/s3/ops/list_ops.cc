@@ -86,8 +86,9 @@ std::variant<size_t, S3Error> MaxKeysParam(const S3Request& request) {
   int64_t n = 0;
   auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
   if (ec != std::errc() || p != value->data() + value->size() || n < 0) {
-    return S3Error(S3ErrorCode::kInvalidArgument, "Provided max-keys not an integer or within "
-                                                  "integer range");
+    return S3Error(S3ErrorCode::kInvalidArgument,
+                   "Provided max-keys not an integer or within "
+                   "integer range");
   }
   return std::min<size_t>(static_cast<size_t>(n), kMaxKeysLimit);
 }
@@ -95,7 +96,8 @@ std::variant<size_t, S3Error> MaxKeysParam(const S3Request& request) {
 std::variant<bool, S3Error> UrlEncodingParam(const S3Request& request) {
   const std::string* value = request.Query("encoding-type");
   if (value == nullptr) return false;
-  if (*value != "url") return S3Error(S3ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request");
+  if (*value != "url")
+    return S3Error(S3ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request");
   return true;
 }
 
@@ -116,7 +118,10 @@ class ListXml {
     }
     xml_->Element("Size", o.size);
     if (with_owner) {
-      xml_->Open("Owner").Element("ID", owner.canonical_id).Element("DisplayName", owner.name).Close();
+      xml_->Open("Owner")
+          .Element("ID", owner.canonical_id)
+          .Element("DisplayName", owner.name)
+          .Close();
     }
     xml_->Element("StorageClass", o.storage_class);
     xml_->Close();

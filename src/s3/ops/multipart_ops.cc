@@ -10,7 +10,9 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
+#include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
+#include "s3/ops/sse.h"
 #include "s3/xml_writer.h"
 
 namespace stocktake::s3 {
@@ -115,8 +117,8 @@ std::optional<ChecksumAlgorithm> RequestedChecksum(const S3Request& request) {
 // Reads a finished, uncommitted blob back to checksum it with another algorithm: the rare part
 // sent without a checksum to an upload created with one other than ReceiveBody's default.
 Result<std::string> ChecksumOfBlob(store::ObjectStore& store, const std::string& blob_id,
-                                   ChecksumAlgorithm algorithm) {
-  ASSIGN_OR_RETURN(auto reader, store.OpenBlob(blob_id, 0, UINT64_MAX));
+                                   ChecksumAlgorithm algorithm, std::string_view customer_key) {
+  ASSIGN_OR_RETURN(auto reader, store.OpenBlob(blob_id, 0, UINT64_MAX, customer_key));
   Checksummer checksummer(algorithm);
   while (true) {
     ASSIGN_OR_RETURN(std::string_view chunk, reader->Read(kReadChunkBytes));
@@ -336,6 +338,9 @@ OpResult CreateMultipartUpload(OpContext& ctx) {
   object.key = upload.key;
   object.owner_account_id = request.caller.account_id;
   if (auto error = ReadObjectHeaders(request, &object)) return *error;
+  if (auto error = ApplyNewObjectFeatures(ctx, &object)) return *error;
+  // Parts are encrypted with the upload's settings (UploadPart, ApplySseForPart).
+  if (auto error = ApplySseForWrite(ctx, &object)) return *error;
 
   const std::string* algorithm_name = request.Header("x-amz-checksum-algorithm");
   const std::string* type = request.Header("x-amz-checksum-type");
@@ -374,6 +379,7 @@ OpResult CreateMultipartUpload(OpContext& ctx) {
   XmlWriter xml("InitiateMultipartUploadResult");
   xml.Element("Bucket", upload.bucket).Element("Key", upload.key).Element("UploadId", *upload_id);
   S3Response response = S3Response::Xml(xml.Finish());
+  AddSseHeaders(request, object, &response, /*with_context=*/true);
   if (!object.checksum_algorithm.empty()) {
     response.SetHeader("x-amz-checksum-algorithm", object.checksum_algorithm);
     response.SetHeader("x-amz-checksum-type", object.checksum_type);
@@ -406,6 +412,7 @@ OpResult UploadPart(OpContext& ctx) {
   }
 
   store::ObjectVersion received;
+  if (auto error = ApplySseForPart(ctx.request, upload.object_template, &received)) return *error;
   auto body = ReceiveBody(ctx, &received);
   if (auto* error = std::get_if<S3Error>(&body)) return *error;
   auto& blob = std::get<std::unique_ptr<store::BlobWriter>>(body);
@@ -420,7 +427,8 @@ OpResult UploadPart(OpContext& ctx) {
   if (same_algorithm) {
     part.checksum_value = received.checksum_value;
   } else if (explicit_algorithm) {
-    auto checksum = ChecksumOfBlob(ctx.store(), part.blob_id, part_algorithm);
+    auto checksum =
+        ChecksumOfBlob(ctx.store(), part.blob_id, part_algorithm, RequestCustomerKey(ctx.request));
     if (!checksum.ok()) {
       blob->Abandon();
       return FromStatus(checksum.status());
@@ -436,6 +444,7 @@ OpResult UploadPart(OpContext& ctx) {
   }
   S3Response response;
   response.SetHeader("ETag", QuoteEtag(part.etag));
+  AddSseHeaders(ctx.request, received, &response);
   if (explicit_algorithm) {
     response.SetHeader(std::string(ChecksumHeaderName(part_algorithm)), part.checksum_value);
   } else if (requested) {
@@ -510,6 +519,8 @@ OpResult CompleteMultipartUpload(OpContext& ctx) {
   }
   S3Response response = S3Response::Xml(xml.Finish());
   if (!put->version_id.empty()) response.SetHeader("x-amz-version-id", put->version_id);
+  // CompleteMultipartUpload answers the SSE-S3/KMS headers only (it carries no SSE-C key).
+  if (version.encryption != store::kSseC) AddSseHeaders(ctx.request, version, &response);
   return response;
 }
 

@@ -4,7 +4,9 @@
 
 #include "common/encoding.h"
 #include "common/time_format.h"
+#include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
+#include "s3/ops/sse.h"
 #include "s3/xml_writer.h"
 
 namespace stocktake::s3 {
@@ -115,6 +117,12 @@ OpResult ReadObject(OpContext& ctx, bool with_body) {
   if (auto* error = std::get_if<S3Error>(&loaded)) return *error;
   auto& v = std::get<store::ObjectVersion>(loaded);
   if (v.is_delete_marker) return DeleteMarkerResponse(v, version_param.has_value());
+  // SSE-C: every read (HEAD too) must bring the object's key, checked before anything else.
+  auto sse_key = SseKeyForRead(request, v, /*copy_source=*/false);
+  if (auto* error = std::get_if<S3Error>(&sse_key)) return *error;
+  if (with_body) {
+    if (auto error = CheckObjectDataReadable(ctx, v)) return *error;
+  }
 
   int precondition = EvaluatePreconditions(request, v, "");
   if (precondition == 412) return S3Error(S3ErrorCode::kPreconditionFailed);
@@ -167,10 +175,11 @@ OpResult ReadObject(OpContext& ctx, bool with_body) {
   }
   response.stream_length = length;
   if (with_body && length > 0) {
-    auto reader = ctx.store().OpenObjectData(v, first, length);
+    auto reader = ctx.store().OpenObjectData(v, first, length, std::get<std::string>(sse_key));
     if (!reader.ok()) return FromStatus(reader.status());
     response.stream = std::move(*reader);
   }
+  if (with_body) RecordObjectRead(ctx, v);
   return response;
 }
 
@@ -188,6 +197,8 @@ OpResult PutObject(OpContext& ctx) {
   version.key = ctx.request.key;
   version.owner_account_id = ctx.request.caller.account_id;
   if (auto error = ReadObjectHeaders(ctx.request, &version)) return *error;
+  if (auto error = ApplySseForWrite(ctx, &version)) return *error;
+  if (auto error = ApplyNewObjectFeatures(ctx, &version)) return *error;
   auto received = ReceiveBody(ctx, &version);
   if (auto* error = std::get_if<S3Error>(&received)) return *error;
   // Conditional writes (If-None-Match: * creates only; If-Match: etag overwrites only that).
@@ -212,6 +223,7 @@ OpResult PutObject(OpContext& ctx) {
   response.SetHeader("ETag", QuoteEtag(version.etag));
   if (!put->version_id.empty()) response.SetHeader("x-amz-version-id", put->version_id);
   AddChecksumHeaders(version, &response);
+  AddSseHeaders(ctx.request, version, &response, /*with_context=*/true);
   return response;
 }
 
@@ -219,6 +231,12 @@ OpResult GetObject(OpContext& ctx) { return ReadObject(ctx, true); }
 OpResult HeadObject(OpContext& ctx) { return ReadObject(ctx, false); }
 
 OpResult DeleteObject(OpContext& ctx) {
+  // Object Lock protects versions, not keys: only a permanent delete (?versionId) is checked; a
+  // plain DELETE adds a delete marker, as AWS.
+  if (auto error = CheckBypassHeaderApplicable(ctx)) return *error;
+  if (auto version = VersionIdParam(ctx.request)) {
+    if (auto error = CheckVersionRemovable(ctx, ctx.request.key, *version)) return *error;
+  }
   auto result =
       ctx.store().DeleteObject(ctx.bucket->name, ctx.request.key, VersionIdParam(ctx.request));
   if (!result.ok() && result.status().code() == StatusCode::kInvalidArgument) {
@@ -234,6 +252,7 @@ OpResult DeleteObject(OpContext& ctx) {
 }
 
 OpResult DeleteObjects(OpContext& ctx) {
+  if (auto error = CheckBypassHeaderApplicable(ctx)) return *error;
   pugi::xml_document doc;
   auto parsed = ParseXmlBody(ctx, &doc, 2 << 20);
   if (auto* error = std::get_if<S3Error>(&parsed)) return *error;
@@ -255,9 +274,12 @@ OpResult DeleteObjects(OpContext& ctx) {
     pugi::xml_node vid = o.child("VersionId");
     std::optional<std::string> version;
     if (vid) version = vid.text().as_string();
-    auto result = ctx.store().DeleteObject(ctx.bucket->name, key,
-                                           version ? std::optional<std::string_view>(*version)
-                                                   : std::nullopt);
+    // A version under Object Lock is refused like the store refuses it (AccessDenied below).
+    bool locked = version && CheckVersionRemovable(ctx, key, *version).has_value();
+    std::optional<std::string_view> version_view;
+    if (version) version_view = *version;
+    auto result = locked ? Result<store::DeleteResult>(Status::PermissionDenied("Object Lock"))
+                         : ctx.store().DeleteObject(ctx.bucket->name, key, version_view);
     if (!result.ok() && !result.status().IsNotFound()) {
       // Per-key failures are reported in the document (the request itself succeeded).
       S3Error error = result.status().code() == StatusCode::kInvalidArgument
@@ -265,9 +287,7 @@ OpResult DeleteObjects(OpContext& ctx) {
                           : FromStatus(result.status());
       xml.Open("Error").Element("Key", key);
       if (version) xml.Element("VersionId", *version);
-      xml.Element("Code", error.info().code)
-          .Element("Message", error.effective_message())
-          .Close();
+      xml.Element("Code", error.info().code).Element("Message", error.effective_message()).Close();
       continue;
     }
     if (quiet) continue;

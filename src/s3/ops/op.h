@@ -46,6 +46,30 @@ OpResult DeleteObject(OpContext& ctx);
 OpResult PutObjectTagging(OpContext& ctx);
 OpResult GetObjectTagging(OpContext& ctx);
 OpResult DeleteObjectTagging(OpContext& ctx);
+// Object Lock (lock_ops.cc).
+OpResult GetObjectLockConfiguration(OpContext& ctx);
+OpResult PutObjectLockConfiguration(OpContext& ctx);
+OpResult GetObjectRetention(OpContext& ctx);
+OpResult PutObjectRetention(OpContext& ctx);
+OpResult GetObjectLegalHold(OpContext& ctx);
+OpResult PutObjectLegalHold(OpContext& ctx);
+// ACLs and Object Ownership (acl_ops.cc).
+OpResult GetObjectAcl(OpContext& ctx);
+OpResult PutObjectAcl(OpContext& ctx);
+OpResult GetBucketAcl(OpContext& ctx);
+OpResult PutBucketAcl(OpContext& ctx);
+OpResult GetBucketOwnershipControls(OpContext& ctx);
+OpResult PutBucketOwnershipControls(OpContext& ctx);
+OpResult DeleteBucketOwnershipControls(OpContext& ctx);
+// Archived storage classes (restore_ops.cc).
+OpResult RestoreObject(OpContext& ctx);
+// Bucket default encryption and the key-service extension (encryption_ops.cc): Stocktake's
+// `POST /?kms-create-key[&description=…]` and `GET /?kms-keys` (the caller's KMS keys).
+OpResult PutBucketEncryption(OpContext& ctx);
+OpResult GetBucketEncryption(OpContext& ctx);
+OpResult DeleteBucketEncryption(OpContext& ctx);
+OpResult CreateKmsKey(OpContext& ctx);
+OpResult ListKmsKeys(OpContext& ctx);
 // Multipart uploads.
 OpResult CreateMultipartUpload(OpContext& ctx);
 OpResult UploadPart(OpContext& ctx);
@@ -61,5 +85,21 @@ OpResult ListBucketInventoryConfigurations(OpContext& ctx);
 OpResult DeleteBucketInventoryConfiguration(OpContext& ctx);
 OpResult RunBucketInventory(OpContext& ctx);
 OpResult ListBucketInventoryRuns(OpContext& ctx);
+// Bucket policies and Block Public Access (policy_ops.cc).
+OpResult PutBucketPolicy(OpContext& ctx);
+OpResult GetBucketPolicy(OpContext& ctx);
+OpResult DeleteBucketPolicy(OpContext& ctx);
+OpResult GetBucketPolicyStatus(OpContext& ctx);
+OpResult PutPublicAccessBlock(OpContext& ctx);
+OpResult GetPublicAccessBlock(OpContext& ctx);
+OpResult DeletePublicAccessBlock(OpContext& ctx);
+// Account administration, root account only (admin_ops.cc; routes in router.cc).
+OpResult CreateAccount(OpContext& ctx);
+OpResult ListAccounts(OpContext& ctx);
+OpResult DeleteAccount(OpContext& ctx);
+OpResult CreateAccessKey(OpContext& ctx);
+OpResult ListAccessKeys(OpContext& ctx);
+OpResult UpdateAccessKey(OpContext& ctx);
+OpResult DeleteAccessKey(OpContext& ctx);
 
 }  // namespace stocktake::s3

@@ -7,6 +7,8 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
+#include "s3/ops/object_features.h"
+#include "s3/ops/sse.h"
 
 namespace stocktake::s3 {
 namespace {
@@ -31,8 +33,9 @@ bool LooksLikeIpv4(std::string_view name) {
 }
 
 const std::vector<std::string_view> kStorageClasses = {
-    "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-    "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE"};
+    "STANDARD",       "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+    "GLACIER",        "DEEP_ARCHIVE",       "OUTPOSTS",    "GLACIER_IR", "SNOW",
+    "EXPRESS_ONEZONE"};
 
 }  // namespace
 
@@ -96,8 +99,7 @@ std::variant<store::ObjectVersion, S3Error> LoadObject(OpContext& ctx, std::stri
     }
     if (!object.status().IsNotFound()) return FromStatus(object.status());
     if (version) {
-      return S3Error(S3ErrorCode::kNoSuchVersion,
-                     "The specified version does not exist.");
+      return S3Error(S3ErrorCode::kNoSuchVersion, "The specified version does not exist.");
     }
     return S3Error(S3ErrorCode::kNoSuchKey);
   }
@@ -227,7 +229,7 @@ std::variant<std::unique_ptr<store::BlobWriter>, S3Error> ReceiveBody(
     if (!expected_md5 || expected_md5->size() != 16) return S3Error(S3ErrorCode::kInvalidDigest);
   }
 
-  auto blob = ctx.store().NewBlob();
+  auto blob = NewSseBlob(ctx, *version);  // encrypted as *version says (sse.h)
   if (!blob.ok()) return FromStatus(blob.status());
   std::unique_ptr<store::BlobWriter> writer = std::move(*blob);
   Digest md5(Digest::Algorithm::kMd5);
@@ -246,6 +248,15 @@ std::variant<std::unique_ptr<store::BlobWriter>, S3Error> ReceiveBody(
       writer->Abandon();
       return FromStatus(st);
     }
+  }
+  // The aws-chunked decoder checks trailers against x-amz-trailer only when that header is
+  // sent; without it a checksum trailer would be accepted and then ignored, storing bytes whose
+  // checksum the client said did not match. Undeclared trailers are refused, as when declared.
+  if (request.Header("x-amz-trailer") == nullptr && !request.payload->trailers().empty()) {
+    writer->Abandon();
+    const std::string& name = request.payload->trailers().front().first;
+    return S3Error(S3ErrorCode::kInvalidRequest,
+                   "The trailer " + name + " was not declared in x-amz-trailer.");
   }
   std::string md5_raw = md5.Finish();
   if (expected_md5 && *expected_md5 != md5_raw) {
@@ -277,7 +288,7 @@ std::variant<std::unique_ptr<store::BlobWriter>, S3Error> ReceiveBody(
     return FromStatus(st);
   }
   version->size = writer->size();
-  version->etag = HexLower(md5_raw);
+  version->etag = SseEtag(*version, HexLower(md5_raw));
   version->checksum_algorithm = std::string(ChecksumAlgorithmName(checksummer.algorithm()));
   version->checksum_value = Base64Encode(checksum_raw);
   version->checksum_type = "FULL_OBJECT";
@@ -317,15 +328,13 @@ void AddObjectHeaders(const OpContext& ctx, const store::ObjectVersion& version,
   if (!version.tags.empty()) {
     response->SetHeader("x-amz-tagging-count", std::to_string(version.tags.size()));
   }
-  if (!version.encryption.empty()) {
-    response->SetHeader("x-amz-server-side-encryption",
-                        version.encryption == "SSE-S3" ? "AES256" : "aws:kms");
-  }
+  AddSseHeaders(ctx.request, version, response);
   if (version.is_multipart && version.part_count > 0) {
     response->SetHeader("x-amz-mp-parts-count", std::to_string(version.part_count));
   }
   const std::string* mode = ctx.request.Header("x-amz-checksum-mode");
   if (mode && *mode == "ENABLED") AddChecksumHeaders(version, response);
+  AddObjectFeatureHeaders(ctx, version, response);
 }
 
 void AddChecksumHeaders(const store::ObjectVersion& version, S3Response* response) {

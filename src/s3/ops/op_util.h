@@ -1,9 +1,8 @@
 // Helpers shared by the operations: validation rules, ETags, object headers, XML parsing.
 #pragma once
 
-#include <pugixml.hpp>
-
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 
@@ -45,6 +44,8 @@ std::optional<S3Error> ValidateTags(const std::vector<std::pair<std::string, std
 
 // Streams the payload into a new blob, verifying Content-MD5 and any flexible checksum (header
 // or trailer). On success the blob is Finish()ed and `version` gets size, etag and checksum.
+// The blob is encrypted as `version`'s encryption fields say (set them first: ApplySseForWrite
+// or ApplySseForPart in sse.h); the etag follows SseEtag.
 std::variant<std::unique_ptr<store::BlobWriter>, S3Error> ReceiveBody(
     OpContext& ctx, store::ObjectVersion* version);
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -33,14 +34,49 @@ int ShardOf(std::string_view blob_id) {
   return hex(blob_id[0]) * 16 + hex(blob_id[1]);
 }
 
+// Reads exactly data->size() bytes at `offset`; Corruption when the file ends first.
+Status PreadFull(int fd, const std::string& path, uint64_t offset, std::string* data) {
+  size_t done = 0;
+  while (done < data->size()) {
+    ssize_t got =
+        ::pread(fd, data->data() + done, data->size() - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return Errno("read", path);
+    if (got == 0) return Status::Corruption("blob shorter than its header says: " + path);
+    done += static_cast<size_t>(got);
+  }
+  return Status::OK();
+}
+
+// Closes a descriptor on the error paths of OpenReader.
+class FdGuard {
+ public:
+  explicit FdGuard(int fd) : fd_(fd) {}
+  FdGuard(const FdGuard&) = delete;
+  FdGuard& operator=(const FdGuard&) = delete;
+  ~FdGuard() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+// Writes a plaintext blob, or (with a cipher) the header already written by NewWriter followed
+// by sealed chunks. A full chunk is held back until more data arrives, because only Finish()
+// knows which chunk is the last and must be sealed as final.
 class FileBlobWriter final : public BlobWriter {
  public:
   FileBlobWriter(const BlobFiles* files, PendingBlobs* pending, std::string blob_id,
-                 std::unique_ptr<io::FileOutputStream> out)
+                 std::unique_ptr<io::FileOutputStream> out,
+                 std::unique_ptr<ChunkCipher> cipher = nullptr, std::string encryption = {})
       : files_(files),
         pending_(pending),
         blob_id_(std::move(blob_id)),
         out_(std::move(out)),
+        cipher_(std::move(cipher)),
+        encryption_(std::move(encryption)),
         md5_(Digest::Algorithm::kMd5) {}
 
   // Abandon() is a no-op once the blob has been committed (claimed), so dropping a writer after a
@@ -52,13 +88,29 @@ class FileBlobWriter final : public BlobWriter {
     if (!status_.ok()) return status_;
     md5_.Update(data);
     size_ += data.size();
-    status_ = out_->Write(data);
-    return status_;
+    if (cipher_ == nullptr) {
+      status_ = out_->Write(data);
+      return status_;
+    }
+    while (!data.empty()) {
+      if (plain_.size() == kChunkPlainBytes) {
+        status_ = SealChunk(/*final=*/false);
+        RETURN_IF_ERROR(status_);
+      }
+      size_t take = std::min(kChunkPlainBytes - plain_.size(), data.size());
+      plain_.append(data.substr(0, take));
+      data.remove_prefix(take);
+    }
+    return Status::OK();
   }
 
   Status Finish() override {
     if (state_ != State::kWriting) return Status::FailedPrecondition("blob finished twice");
     RETURN_IF_ERROR(status_);
+    if (cipher_ != nullptr) {
+      status_ = SealChunk(/*final=*/true);
+      RETURN_IF_ERROR(status_);
+    }
     // Order matters for crash safety: data durable (fdatasync in Close) before the name appears
     // in blobs/, and the name durable (directory fsync) before Finish reports success, i.e.
     // before metadata may reference it.
@@ -73,7 +125,7 @@ class FileBlobWriter final : public BlobWriter {
       return status_;
     }
     state_ = State::kFinished;
-    pending_->Add(blob_id_);
+    pending_->Add(blob_id_, encryption_);
     md5_hex_ = HexLower(md5_.Finish());
     status_ = io::SyncDirectory(files_->ShardDir(ShardOf(blob_id_)));
     return status_;
@@ -95,10 +147,24 @@ class FileBlobWriter final : public BlobWriter {
 
  private:
   enum class State { kWriting, kFinished, kAbandoned };
+
+  Status SealChunk(bool final) {
+    sealed_.clear();
+    RETURN_IF_ERROR(cipher_->Seal(chunk_index_, final, plain_, &sealed_));
+    ++chunk_index_;
+    plain_.clear();
+    return out_->Write(sealed_);
+  }
+
   const BlobFiles* files_;
   PendingBlobs* pending_;
   std::string blob_id_;
   std::unique_ptr<io::FileOutputStream> out_;
+  std::unique_ptr<ChunkCipher> cipher_;  // null: plaintext blob
+  std::string encryption_;               // the SSE mode of the blob ("" = plaintext)
+  std::string plain_;                    // plaintext of the chunk being filled
+  std::string sealed_;
+  uint64_t chunk_index_ = 0;
   Digest md5_;
   std::string md5_hex_;
   uint64_t size_ = 0;
@@ -134,6 +200,60 @@ class FileBlobReader final : public BlobReader {
   std::string buffer_;
 };
 
+// The plaintext of [pos, end) of an encrypted blob, one chunk at a time: a chunk is read and
+// authenticated whole before any of its bytes is returned.
+class EncryptedBlobReader final : public BlobReader {
+ public:
+  EncryptedBlobReader(std::string path, int fd, std::unique_ptr<ChunkCipher> cipher,
+                      uint64_t body_offset, uint64_t plain_size, uint64_t pos, uint64_t end)
+      : path_(std::move(path)),
+        fd_(fd),
+        cipher_(std::move(cipher)),
+        body_offset_(body_offset),
+        plain_size_(plain_size),
+        chunks_(ChunkCount(plain_size)),
+        pos_(pos),
+        end_(end) {}
+  ~EncryptedBlobReader() override { ::close(fd_); }
+
+  Result<std::string_view> Read(size_t max_bytes) override {
+    if (pos_ >= end_ || max_bytes == 0) return std::string_view();
+    uint64_t index = pos_ / kChunkPlainBytes;
+    if (index != loaded_) RETURN_IF_ERROR(Load(index));
+    uint64_t in_chunk = pos_ - index * kChunkPlainBytes;
+    uint64_t n = std::min<uint64_t>({max_bytes, plain_.size() - in_chunk, end_ - pos_});
+    pos_ += n;
+    return std::string_view(plain_.data() + in_chunk, static_cast<size_t>(n));
+  }
+
+ private:
+  Status Load(uint64_t index) {
+    uint64_t first = index * kChunkPlainBytes;
+    sealed_.resize(std::min<uint64_t>(kChunkPlainBytes, plain_size_ - first) + kChunkTagBytes);
+    RETURN_IF_ERROR(PreadFull(
+        fd_, path_, body_offset_ + index * (kChunkPlainBytes + kChunkTagBytes), &sealed_));
+    Status st = cipher_->Open(index, index + 1 == chunks_, sealed_, &plain_);
+    if (!st.ok()) {
+      loaded_ = UINT64_MAX;
+      return Status::Corruption(path_ + ": " + st.message());
+    }
+    loaded_ = index;
+    return Status::OK();
+  }
+
+  std::string path_;
+  int fd_;
+  std::unique_ptr<ChunkCipher> cipher_;
+  uint64_t body_offset_;  // where chunk 0 starts (the header's size)
+  uint64_t plain_size_;
+  uint64_t chunks_;
+  uint64_t pos_;
+  uint64_t end_;
+  uint64_t loaded_ = UINT64_MAX;  // index of the chunk in plain_
+  std::string sealed_;
+  std::string plain_;
+};
+
 class EmptyReader final : public BlobReader {
  public:
   Result<std::string_view> Read(size_t) override { return std::string_view(); }
@@ -141,9 +261,8 @@ class EmptyReader final : public BlobReader {
 
 class ConcatReader final : public BlobReader {
  public:
-  ConcatReader(const BlobFiles* files, std::vector<Segment> segments, uint64_t offset,
-               uint64_t length)
-      : files_(files), segments_(std::move(segments)), skip_(offset), remaining_(length) {}
+  ConcatReader(BlobOpener open, std::vector<Segment> segments, uint64_t offset, uint64_t length)
+      : open_(std::move(open)), segments_(std::move(segments)), skip_(offset), remaining_(length) {}
 
   Result<std::string_view> Read(size_t max_bytes) override {
     while (remaining_ > 0 && max_bytes > 0) {
@@ -160,7 +279,7 @@ class ConcatReader final : public BlobReader {
           ++index_;
           continue;
         }
-        ASSIGN_OR_RETURN(current_, files_->OpenReader(seg.blob_id, skip_, remaining_));
+        ASSIGN_OR_RETURN(current_, open_(seg.blob_id, skip_, remaining_));
         skip_ = 0;
       }
       ASSIGN_OR_RETURN(std::string_view chunk,
@@ -176,7 +295,7 @@ class ConcatReader final : public BlobReader {
   }
 
  private:
-  const BlobFiles* files_;
+  BlobOpener open_;
   std::vector<Segment> segments_;
   size_t index_ = 0;
   uint64_t skip_;       // bytes still to skip before the range starts
@@ -189,14 +308,23 @@ class ConcatReader final : public BlobReader {
 // ---- PendingBlobs
 // ----------------------------------------------------------------------------------
 
-void PendingBlobs::Add(const std::string& blob_id) {
+void PendingBlobs::Add(const std::string& blob_id, std::string_view encryption) {
   std::lock_guard<std::mutex> lock(mu_);
-  ids_.insert(blob_id);
+  ids_.insert_or_assign(blob_id, std::string(encryption));
 }
 
 bool PendingBlobs::Claim(const std::string& blob_id) {
   std::lock_guard<std::mutex> lock(mu_);
   return ids_.erase(blob_id) > 0;
+}
+
+bool PendingBlobs::Claim(const std::string& blob_id, std::string* encryption) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ids_.find(blob_id);
+  if (it == ids_.end()) return false;
+  *encryption = std::move(it->second);
+  ids_.erase(it);
+  return true;
 }
 
 size_t PendingBlobs::size() const {
@@ -317,6 +445,55 @@ Result<std::unique_ptr<BlobWriter>> BlobFiles::NewWriter(PendingBlobs* pending) 
       std::make_unique<FileBlobWriter>(this, pending, std::move(id), std::move(out)));
 }
 
+Result<std::unique_ptr<BlobWriter>> BlobFiles::NewWriter(PendingBlobs* pending,
+                                                         BlobKeyring* keyring,
+                                                         const BlobEncryption& encryption) const {
+  std::string id = NewBlobId();
+  BlobHeader header;
+  header.nonce = RandomBytes(kBlobNonceBytes);
+  ASSIGN_OR_RETURN(std::string key, keyring->NewDataKey(id, encryption, &header));
+  ASSIGN_OR_RETURN(auto cipher, ChunkCipher::Create(key, header));
+  ASSIGN_OR_RETURN(auto out, io::FileOutputStream::Create(TmpPath(id), /*sync=*/true, 0600));
+  Status st = out->Write(cipher->encoded_header());
+  if (!st.ok()) {
+    out.reset();
+    ::unlink(TmpPath(id).c_str());
+    return st;
+  }
+  std::string mode(BlobKeyModeName(header.mode));
+  return std::unique_ptr<BlobWriter>(std::make_unique<FileBlobWriter>(
+      this, pending, std::move(id), std::move(out), std::move(cipher), std::move(mode)));
+}
+
+Result<std::unique_ptr<BlobReader>> BlobFiles::OpenReader(std::string_view blob_id, uint64_t offset,
+                                                          uint64_t length, BlobKeyring* keyring,
+                                                          std::string_view customer_key) const {
+  if (!IsValidBlobId(blob_id)) return Status::InvalidArgument("bad blob id");
+  std::string path = BlobPath(blob_id);
+  int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (raw_fd < 0) return Errno("open blob", path);
+  FdGuard fd(raw_fd);
+  struct stat st;
+  if (::fstat(raw_fd, &st) != 0) return Errno("stat", path);
+  auto file_size = static_cast<uint64_t>(st.st_size);
+  std::string encoded(kBlobHeaderFixedBytes, '\0');
+  if (file_size < encoded.size()) return Status::Corruption("not an encrypted blob: " + path);
+  RETURN_IF_ERROR(PreadFull(raw_fd, path, 0, &encoded));
+  ASSIGN_OR_RETURN(size_t header_size, BlobHeader::EncodedSize(encoded));
+  if (file_size < header_size) return Status::Corruption("encrypted blob truncated: " + path);
+  encoded.resize(header_size);
+  RETURN_IF_ERROR(PreadFull(raw_fd, path, 0, &encoded));
+  ASSIGN_OR_RETURN(BlobHeader header, BlobHeader::Parse(encoded));
+  auto plain_size = PlainBytesOfBody(file_size - header_size);
+  if (!plain_size.ok()) return Status::Corruption(path + ": " + plain_size.status().message());
+  ASSIGN_OR_RETURN(std::string key, keyring->DataKey(blob_id, header, customer_key));
+  ASSIGN_OR_RETURN(auto cipher, ChunkCipher::Create(key, header));
+  uint64_t pos = std::min(offset, *plain_size);
+  uint64_t end = length > *plain_size - pos ? *plain_size : pos + length;
+  return std::unique_ptr<BlobReader>(std::make_unique<EncryptedBlobReader>(
+      std::move(path), fd.release(), std::move(cipher), header_size, *plain_size, pos, end));
+}
+
 Result<std::unique_ptr<BlobReader>> BlobFiles::OpenReader(std::string_view blob_id, uint64_t offset,
                                                           uint64_t length) const {
   if (!IsValidBlobId(blob_id)) return Status::InvalidArgument("bad blob id");
@@ -336,9 +513,16 @@ Result<std::unique_ptr<BlobReader>> BlobFiles::OpenReader(std::string_view blob_
       std::make_unique<FileBlobReader>(std::move(path), fd, pos, end));
 }
 
+std::unique_ptr<BlobReader> NewConcatReader(BlobOpener open, std::vector<Segment> segments,
+                                            uint64_t offset, uint64_t length) {
+  return std::make_unique<ConcatReader>(std::move(open), std::move(segments), offset, length);
+}
+
 std::unique_ptr<BlobReader> NewConcatReader(const BlobFiles* files, std::vector<Segment> segments,
                                             uint64_t offset, uint64_t length) {
-  return std::make_unique<ConcatReader>(files, std::move(segments), offset, length);
+  return NewConcatReader([files](std::string_view blob_id, uint64_t at,
+                                 uint64_t n) { return files->OpenReader(blob_id, at, n); },
+                         std::move(segments), offset, length);
 }
 
 std::unique_ptr<BlobReader> NewEmptyReader() { return std::make_unique<EmptyReader>(); }

@@ -220,6 +220,12 @@ std::string AccessKeyKey(std::string_view access_key_id) {
   return out;
 }
 
+std::string KmsKeyKey(std::string_view key_id) {
+  std::string out = Start(Table::kKmsKey, key_id.size());
+  out.append(key_id);
+  return out;
+}
+
 std::string BucketKey(std::string_view name) {
   std::string out = Start(Table::kBucket, name.size());
   out.append(name);

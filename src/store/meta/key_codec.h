@@ -30,6 +30,7 @@ enum class Table : char {
   kPart = 'P',             // P <esc upload_id> <part_number BE32>   -> Part record
   kInventoryConfig = 'I',  // I <esc bucket> <config id>           -> document, verbatim
   kInventoryRun = 'R',     // R <esc bucket> <esc config id> <run_id> -> run record, verbatim
+  kKmsKey = 'E',           // E <key_id>                             -> KmsKey record
 };
 
 inline constexpr char kEscapeByte = '\x00';
@@ -118,6 +119,7 @@ std::string AccountKey(std::string_view account_id);
 std::string AccessKeyKey(std::string_view access_key_id);
 std::string BucketKey(std::string_view name);
 std::string BlobRefKey(std::string_view blob_id);
+std::string KmsKeyKey(std::string_view key_id);
 std::string UploadBucketPrefix(std::string_view bucket);
 std::string UploadRowKey(std::string_view bucket, std::string_view key, std::string_view upload_id);
 // Parses a U row key into its parts.

@@ -36,10 +36,18 @@ enum ObjectField : uint32_t {
   kObjLockRetainUntil = 25,  // zigzag ms
   kObjLegalHold = 26,
   kObjAcl = 27,
-  kObjBlobIdHex = 28,     // 16 raw bytes: a blob id of 32 lower-case hex digits
-  kObjBlobIdText = 29,    // any other blob id
-  kObjPartBlobHex = 30,   // repeated, in part order with kObjPartBlobText
-  kObjPartBlobText = 31,  // repeated ("" = empty part)
+  kObjBlobIdHex = 28,           // 16 raw bytes: a blob id of 32 lower-case hex digits
+  kObjBlobIdText = 29,          // any other blob id
+  kObjPartBlobHex = 30,         // repeated, in part order with kObjPartBlobText
+  kObjPartBlobText = 31,        // repeated ("" = empty part)
+  kObjLastAccess = 32,          // zigzag ms (Intelligent-Tiering access tracking)
+  kObjRestoreReady = 33,        // zigzag ms (archived objects: restored copy available from)
+  kObjRestoreExpiry = 34,       // zigzag ms (archived objects: restored copy expires at)
+  kObjEventHold = 35,           // Object Lock event hold: "ON" / "OFF"
+  kObjEventHoldDays = 36,       // its duration in days...
+  kObjEventHoldYears = 37,      // ...or in years
+  kObjKmsContext = 40,          // SSE-KMS/DSSE-KMS encryption context
+  kObjSseCustomerKeyHmac = 41,  // SSE-C: salted HMAC of the customer key (store/sse.h)
 };
 
 enum BucketField : uint32_t {
@@ -56,6 +64,15 @@ enum AccountField : uint32_t { kAcctCanonicalId = 1, kAcctName = 2 };
 enum AccessKeyField : uint32_t { kAkAccountId = 1, kAkEnabled = 2, kAkSealedSecret = 3 };
 
 enum UploadField : uint32_t { kUpInitiated = 1, kUpTemplate = 2 };
+
+enum KmsKeyField : uint32_t {
+  kKmsArn = 1,
+  kKmsAccount = 2,
+  kKmsDescription = 3,
+  kKmsAlias = 4,
+  kKmsCreated = 5,  // zigzag ms
+  kKmsSealedMaterial = 6,
+};
 
 enum PartField : uint32_t {
   kPartSize = 1,
@@ -316,6 +333,14 @@ void EncodeObjectRecord(const ObjectVersion& v, std::string* out) {
   w.SignedIfNonZero(kObjLockRetainUntil, v.object_lock_retain_until_ms);
   w.BytesIfNonEmpty(kObjLegalHold, v.object_lock_legal_hold);
   w.BytesIfNonEmpty(kObjAcl, v.acl);
+  w.SignedIfNonZero(kObjLastAccess, v.last_access_ms);
+  w.SignedIfNonZero(kObjRestoreReady, v.restore_ready_ms);
+  w.SignedIfNonZero(kObjRestoreExpiry, v.restore_expiry_ms);
+  w.BytesIfNonEmpty(kObjEventHold, v.object_lock_event_hold);
+  w.VarintIfNonZero(kObjEventHoldDays, v.object_lock_event_hold_days);
+  w.VarintIfNonZero(kObjEventHoldYears, v.object_lock_event_hold_years);
+  w.BytesIfNonEmpty(kObjKmsContext, v.kms_context);
+  w.BytesIfNonEmpty(kObjSseCustomerKeyHmac, v.sse_customer_key_hmac);
   if (!v.blob_id.empty()) w.HexOrText(kObjBlobIdHex, kObjBlobIdText, v.blob_id);
   for (const auto& id : v.part_blob_ids) w.HexOrText(kObjPartBlobHex, kObjPartBlobText, id);
 }
@@ -360,6 +385,14 @@ bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* ou
   out->object_lock_retain_until_ms = 0;
   out->object_lock_legal_hold.clear();
   out->acl.clear();
+  out->last_access_ms = 0;
+  out->restore_ready_ms = 0;
+  out->restore_expiry_ms = 0;
+  out->object_lock_event_hold.clear();
+  out->object_lock_event_hold_days = 0;
+  out->object_lock_event_hold_years = 0;
+  out->kms_context.clear();
+  out->sse_customer_key_hmac.clear();
   out->blob_id.clear();
   out->part_blob_ids.clear();
 
@@ -430,6 +463,22 @@ bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* ou
         return ReadString(f, &out->object_lock_legal_hold);
       case kObjAcl:
         return ReadString(f, &out->acl);
+      case kObjLastAccess:
+        return ReadSigned(f, &out->last_access_ms);
+      case kObjRestoreReady:
+        return ReadSigned(f, &out->restore_ready_ms);
+      case kObjRestoreExpiry:
+        return ReadSigned(f, &out->restore_expiry_ms);
+      case kObjEventHold:
+        return ReadString(f, &out->object_lock_event_hold);
+      case kObjEventHoldDays:
+        return ReadUnsigned(f, &out->object_lock_event_hold_days);
+      case kObjEventHoldYears:
+        return ReadUnsigned(f, &out->object_lock_event_hold_years);
+      case kObjKmsContext:
+        return ReadString(f, &out->kms_context);
+      case kObjSseCustomerKeyHmac:
+        return ReadString(f, &out->sse_customer_key_hmac);
       case kObjBlobIdHex:
         return ReadHex(f, &out->blob_id);
       case kObjBlobIdText:
@@ -606,6 +655,47 @@ bool DecodePartRecord(std::string_view record, Part* out) {
         return ReadHex(f, &out->blob_id);
       case kPartBlobText:
         return ReadString(f, &out->blob_id);
+      default:
+        return true;
+    }
+  });
+}
+
+// ---- KMS keys
+// -------------------------------------------------------------------------------------
+
+void EncodeKmsKeyRecord(const KmsKey& k, std::string_view sealed_material, std::string* out) {
+  out->clear();
+  out->push_back(static_cast<char>(kRecordVersion1));
+  FieldWriter w(out);
+  w.BytesIfNonEmpty(kKmsArn, k.arn);
+  w.BytesIfNonEmpty(kKmsAccount, k.account_id);
+  w.BytesIfNonEmpty(kKmsDescription, k.description);
+  w.BytesIfNonEmpty(kKmsAlias, k.alias);
+  w.SignedIfNonZero(kKmsCreated, k.created_ms);
+  w.Bytes(kKmsSealedMaterial, sealed_material);
+}
+
+bool DecodeKmsKeyRecord(std::string_view record, KmsKey* out, std::string* sealed_material) {
+  if (!CheckHeader(&record, 1)) return false;
+  std::string key_id = std::move(out->key_id);
+  *out = KmsKey();
+  out->key_id = std::move(key_id);
+  sealed_material->clear();
+  return ForEachField(record, [&](const Field& f) -> bool {
+    switch (f.number) {
+      case kKmsArn:
+        return ReadString(f, &out->arn);
+      case kKmsAccount:
+        return ReadString(f, &out->account_id);
+      case kKmsDescription:
+        return ReadString(f, &out->description);
+      case kKmsAlias:
+        return ReadString(f, &out->alias);
+      case kKmsCreated:
+        return ReadSigned(f, &out->created_ms);
+      case kKmsSealedMaterial:
+        return ReadString(f, sealed_material);
       default:
         return true;
     }

@@ -79,4 +79,9 @@ bool DecodeUploadRecord(std::string_view record, MultipartUpload* out);
 void EncodePartRecord(const Part& p, std::string* out);  // without part_number (in the key)
 bool DecodePartRecord(std::string_view record, Part* out);
 
+// KMS key record (key_id is in the row key): the key's metadata and its 32-byte material sealed
+// by the master key (SecretCipher), never in the clear.
+void EncodeKmsKeyRecord(const KmsKey& k, std::string_view sealed_material, std::string* out);
+bool DecodeKmsKeyRecord(std::string_view record, KmsKey* out, std::string* sealed_material);
+
 }  // namespace stocktake::store::meta

@@ -36,11 +36,19 @@ ObjectVersion FullVersion(uint64_t seq) {
   v.encryption = "SSE-KMS";
   v.kms_key_id = "arn:aws:kms:us-east-1:123456789012:key/abcd";
   v.bucket_key_enabled = true;
+  v.kms_context = R"({"project":"stocktake"})";
+  v.sse_customer_key_hmac = std::string(48, '\x01');
   v.replication_status = "COMPLETED";
   v.object_lock_mode = "GOVERNANCE";
   v.object_lock_retain_until_ms = -5;  // negative values survive (zigzag)
   v.object_lock_legal_hold = "ON";
   v.acl = "<AccessControlPolicy/>";
+  v.last_access_ms = 1700000123000;
+  v.restore_ready_ms = 1700000456000;
+  v.restore_expiry_ms = 1700086400000;
+  v.object_lock_event_hold = "ON";
+  v.object_lock_event_hold_days = 36500;
+  v.object_lock_event_hold_years = 7;
   v.blob_id = "0123456789abcdef0123456789abcdef";
   v.part_blob_ids = {"fedcba9876543210fedcba9876543210", "", "not-a-hex-id",
                      "00000000000000000000000000000000", "FEDCBA9876543210FEDCBA9876543210"};
@@ -72,11 +80,19 @@ void ExpectSameStoredFields(const ObjectVersion& a, const ObjectVersion& b) {
   EXPECT_EQ(a.encryption, b.encryption);
   EXPECT_EQ(a.kms_key_id, b.kms_key_id);
   EXPECT_EQ(a.bucket_key_enabled, b.bucket_key_enabled);
+  EXPECT_EQ(a.kms_context, b.kms_context);
+  EXPECT_EQ(a.sse_customer_key_hmac, b.sse_customer_key_hmac);
   EXPECT_EQ(a.replication_status, b.replication_status);
   EXPECT_EQ(a.object_lock_mode, b.object_lock_mode);
   EXPECT_EQ(a.object_lock_retain_until_ms, b.object_lock_retain_until_ms);
   EXPECT_EQ(a.object_lock_legal_hold, b.object_lock_legal_hold);
   EXPECT_EQ(a.acl, b.acl);
+  EXPECT_EQ(a.last_access_ms, b.last_access_ms);
+  EXPECT_EQ(a.restore_ready_ms, b.restore_ready_ms);
+  EXPECT_EQ(a.restore_expiry_ms, b.restore_expiry_ms);
+  EXPECT_EQ(a.object_lock_event_hold, b.object_lock_event_hold);
+  EXPECT_EQ(a.object_lock_event_hold_days, b.object_lock_event_hold_days);
+  EXPECT_EQ(a.object_lock_event_hold_years, b.object_lock_event_hold_years);
   EXPECT_EQ(a.blob_id, b.blob_id);
   EXPECT_EQ(a.part_blob_ids, b.part_blob_ids);
 }
@@ -263,6 +279,30 @@ TEST(RecordCodecTest, UploadAndPartRoundTrip) {
   EXPECT_EQ(pout.last_modified_ms, p.last_modified_ms);
   EXPECT_EQ(pout.checksum_value, p.checksum_value);
   EXPECT_EQ(pout.blob_id, p.blob_id);
+}
+
+TEST(RecordCodecTest, KmsKeyRoundTrip) {
+  KmsKey k;
+  k.arn = "arn:aws:kms:us-east-1:123456789012:key/0f0e0d0c-0b0a-4908-8706-050403020100";
+  k.account_id = "123456789012";
+  k.description = "reports";
+  k.alias = "aws/s3";
+  k.created_ms = 1732579200123;
+  std::string record;
+  EncodeKmsKeyRecord(k, "sealed\x00material"s, &record);
+  KmsKey out;
+  out.key_id = "0f0e0d0c-0b0a-4908-8706-050403020100";  // from the row key, kept
+  out.description = "stale";
+  std::string sealed;
+  ASSERT_TRUE(DecodeKmsKeyRecord(record, &out, &sealed));
+  EXPECT_EQ(out.key_id, "0f0e0d0c-0b0a-4908-8706-050403020100");
+  EXPECT_EQ(out.arn, k.arn);
+  EXPECT_EQ(out.account_id, k.account_id);
+  EXPECT_EQ(out.description, k.description);
+  EXPECT_EQ(out.alias, k.alias);
+  EXPECT_EQ(out.created_ms, k.created_ms);
+  EXPECT_EQ(sealed, "sealed\x00material"s);
+  EXPECT_FALSE(DecodeKmsKeyRecord(record.substr(0, record.size() - 1), &out, &sealed));
 }
 
 }  // namespace

@@ -1,0 +1,230 @@
+#include "cli/scan_cmd.h"
+
+#include <cctype>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "inventory/config.h"
+#include "scan/progress_line.h"
+#include "scan/scan_job.h"
+
+namespace stocktake::cli {
+namespace {
+
+struct ScanFlags {
+  std::string source, destination, source_endpoint, destination_endpoint;
+  std::string format, versions = "Current", fields, id = "stocktake-scan";
+  std::string profile, source_profile, destination_profile;
+  std::string region, source_region, destination_region;
+  std::string checkpoint, temp_dir, progress = "auto";
+  int concurrency = 8;
+  int head_concurrency = 0;
+  int page_size = 1000;
+  uint64_t max_rows_per_file = 1'000'000;
+  uint64_t multipart_threshold = uint64_t{64} << 20;
+  uint64_t part_size = uint64_t{16} << 20;
+};
+
+// Inventory configuration ids: 1-64 letters, digits, '_', '.', '-' (spec §2.3).
+bool ValidId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<std::vector<inventory::FieldId>> ParseFields(const std::string& text) {
+  std::vector<inventory::FieldId> fields;
+  size_t pos = 0;
+  while (pos <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', pos);
+    std::string name =
+        text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (!name.empty()) {
+      auto id = inventory::OptionalFieldFromXmlName(name);
+      if (!id) {
+        std::string valid;
+        for (const inventory::FieldInfo& f : inventory::AllFields()) {
+          if (f.presence != inventory::FieldPresence::kOptional) continue;
+          valid += (valid.empty() ? "" : ", ") + std::string(f.xml_name);
+        }
+        return Status::InvalidArgument("unknown field '" + name + "' (fields: " + valid + ")");
+      }
+      for (inventory::FieldId f : fields) {
+        if (f == *id) return Status::InvalidArgument("field '" + name + "' given twice");
+      }
+      fields.push_back(*id);
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  inventory::CanonicalizeOptionalFields(&fields);
+  return fields;
+}
+
+std::optional<format::FileFormat> ParseFormat(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text == "csv") return format::FileFormat::kCsv;
+  if (text == "orc") return format::FileFormat::kOrc;
+  if (text == "parquet") return format::FileFormat::kParquet;
+  return std::nullopt;
+}
+
+Result<scan::ScanOptions> BuildOptions(const ScanFlags& flags) {
+  scan::ScanOptions options;
+  ASSIGN_OR_RETURN(options.source, scan::ParseS3Location(flags.source));
+  ASSIGN_OR_RETURN(options.destination, scan::ParseS3Location(flags.destination));
+  // A destination "folder" is written as a prefix: s3://dst/inv/ means prefix "inv".
+  while (!options.destination.prefix.empty() && options.destination.prefix.back() == '/') {
+    options.destination.prefix.pop_back();
+  }
+  if (!ValidId(flags.id)) {
+    return Status::InvalidArgument("--id must be 1 to 64 letters, digits, '_', '.' or '-'");
+  }
+  auto format = ParseFormat(flags.format);
+  if (!format) return Status::InvalidArgument("--format must be CSV, Parquet or ORC");
+  auto versions = inventory::ParseIncludedObjectVersions(flags.versions);
+  if (!versions) return Status::InvalidArgument("--versions must be Current or All");
+
+  inventory::InventoryConfiguration& config = options.config;
+  config.id = flags.id;
+  config.destination.bucket_arn = "arn:aws:s3:::" + options.destination.bucket;
+  config.destination.format = *format;
+  if (!options.destination.prefix.empty()) config.destination.prefix = options.destination.prefix;
+  if (!options.source.prefix.empty()) config.filter_prefix = options.source.prefix;
+  config.included_object_versions = *versions;
+  ASSIGN_OR_RETURN(config.optional_fields, ParseFields(flags.fields));
+
+  scan::Environment env = scan::Environment::Process();
+  auto pick = [](const std::string& specific, const std::string& shared) {
+    return specific.empty() ? shared : specific;
+  };
+  ASSIGN_OR_RETURN(
+      options.source_settings,
+      scan::ResolveAwsSettings({"source", pick(flags.source_profile, flags.profile),
+                                flags.source_endpoint, pick(flags.source_region, flags.region)},
+                               env));
+  ASSIGN_OR_RETURN(options.destination_settings,
+                   scan::ResolveAwsSettings(
+                       {"destination", pick(flags.destination_profile, flags.profile),
+                        flags.destination_endpoint, pick(flags.destination_region, flags.region)},
+                       env));
+  if (flags.concurrency < 1 || flags.concurrency > 256) {
+    return Status::InvalidArgument("--concurrency must be between 1 and 256");
+  }
+  if (flags.page_size < 1 || flags.page_size > 1000) {
+    return Status::InvalidArgument("--page-size must be between 1 and 1000");
+  }
+  if (flags.max_rows_per_file < 1) {
+    return Status::InvalidArgument("--max-rows-per-file must be at least 1");
+  }
+  options.concurrency = flags.concurrency;
+  options.head_concurrency = flags.head_concurrency;
+  options.page_size = flags.page_size;
+  options.checkpoint_path = flags.checkpoint;
+  options.temp_dir = flags.temp_dir;
+  options.max_rows_per_file = flags.max_rows_per_file;
+  if (flags.part_size < (uint64_t{5} << 20)) {
+    return Status::InvalidArgument("--part-size must be at least 5 MiB (5242880), the S3 minimum");
+  }
+  options.upload.multipart_threshold_bytes = flags.multipart_threshold;
+  options.upload.part_size_bytes = flags.part_size;
+  options.progress = flags.progress == "always" ||
+                     (flags.progress == "auto" && scan::ProgressLine::StderrIsTerminal());
+  return options;
+}
+
+int RunScanCommand(const ScanFlags& flags) {
+  auto options = BuildOptions(flags);
+  if (!options.ok()) {
+    std::cerr << "stocktake: " << options.status().message() << "\n";
+    return 2;
+  }
+  auto result = scan::RunScan(*options);
+  if (!result.ok()) {
+    std::cerr << "stocktake: scan of " << options->source.ToString()
+              << " failed: " << result.status().message() << "\n";
+    if (!flags.checkpoint.empty()) {
+      std::cerr << "stocktake: rerun with --checkpoint " << flags.checkpoint
+                << " to continue where it stopped\n";
+    }
+    return 1;
+  }
+  const scan::ScanResult& r = *result;
+  double rate = r.listing_seconds > 0 ? static_cast<double>(r.listed) / r.listing_seconds : 0;
+  std::printf(
+      "scan of %s: %llu rows, %llu files, %llu bytes; listed %llu versions in %.2f s "
+      "(%.0f objects/s), %zu partitions (%zu splits, %zu from the checkpoint), %llu requests, "
+      "%llu retries, %llu HEAD, %llu GetObjectAcl\n",
+      options->source.ToString().c_str(), static_cast<unsigned long long>(r.report.rows),
+      static_cast<unsigned long long>(r.report.files),
+      static_cast<unsigned long long>(r.report.bytes), static_cast<unsigned long long>(r.listed),
+      r.listing_seconds, rate, r.partitions, r.splits, r.partitions_reused,
+      static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.retries),
+      static_cast<unsigned long long>(r.heads), static_cast<unsigned long long>(r.acl_requests));
+  std::printf("manifest %s\n", r.report.manifest_key.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddInventoryScanCommand(CLI::App* inventory) {
+  auto flags = std::make_shared<ScanFlags>();
+  CLI::App* scan = inventory->add_subcommand(
+      "scan",
+      "Write an AWS-format inventory report of a bucket on any S3 store, by parallel "
+      "listing, into any S3 destination");
+  scan->add_option("--source", flags->source, "s3://BUCKET[/PREFIX] to report on")->required();
+  scan->add_option("--source-endpoint", flags->source_endpoint,
+                   "Source store URL (default $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, the "
+                   "profile's endpoint_url)");
+  scan->add_option("--destination", flags->destination, "s3://BUCKET[/PREFIX] receiving the report")
+      ->required();
+  scan->add_option("--destination-endpoint", flags->destination_endpoint,
+                   "Destination store URL (same defaults as --source-endpoint)");
+  scan->add_option("--format", flags->format, "CSV, Parquet or ORC")->required();
+  scan->add_option("--versions", flags->versions, "Current or All")->capture_default_str();
+  scan->add_option("--fields", flags->fields,
+                   "Optional fields, comma-separated (Size,LastModifiedDate,ETag,...)");
+  scan->add_option("--id", flags->id, "Report id (the configuration id of a native report)")
+      ->capture_default_str();
+  scan->add_option("--concurrency", flags->concurrency, "Listing requests in flight")
+      ->capture_default_str();
+  scan->add_option("--head-concurrency", flags->head_concurrency,
+                   "HEAD/GetObjectAcl requests in flight (default 4 x --concurrency, max 64)");
+  scan->add_option("--checkpoint", flags->checkpoint,
+                   "Journal file making the scan resumable: rerun with it to continue");
+  scan->add_option("--profile", flags->profile, "AWS profile for both sides");
+  scan->add_option("--source-profile", flags->source_profile, "AWS profile of the source");
+  scan->add_option("--destination-profile", flags->destination_profile,
+                   "AWS profile of the destination");
+  scan->add_option("--region", flags->region, "Region for both sides (default: AWS chain)");
+  scan->add_option("--source-region", flags->source_region, "Region of the source");
+  scan->add_option("--destination-region", flags->destination_region, "Region of the destination");
+  scan->add_option("--max-rows-per-file", flags->max_rows_per_file,
+                   "Rows per data file (split at key boundaries)")
+      ->capture_default_str();
+  scan->add_option("--page-size", flags->page_size, "max-keys of listing requests (1-1000)")
+      ->capture_default_str();
+  scan->add_option("--multipart-threshold", flags->multipart_threshold,
+                   "Data files above this many bytes are sent by multipart upload")
+      ->capture_default_str();
+  scan->add_option("--part-size", flags->part_size, "Bytes per part of a multipart upload")
+      ->capture_default_str();
+  scan->add_option("--temp-dir", flags->temp_dir,
+                   "Where work files go without --checkpoint (default $TMPDIR or /tmp)");
+  scan->add_option("--progress", flags->progress, "Progress line on stderr: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  scan->callback([flags]() { std::exit(RunScanCommand(*flags)); });
+}
+
+}  // namespace stocktake::cli

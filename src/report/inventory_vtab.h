@@ -1,0 +1,17 @@
+// The SQLite virtual table module `inventory` over a report (https://sqlite.org/vtab.html): an
+// eponymous-only table (no CREATE VIRTUAL TABLE needed) whose scans stream the report's rows with
+// ReportScanner. Columns and types: see query.h. The only adapter to SQLite's vtab C API.
+#pragma once
+
+#include <sqlite3.h>
+
+#include "common/status.h"
+#include "report/report.h"
+
+namespace stocktake::report {
+
+// Registers module `inventory` on `db`, reading `report`, which must outlive the connection's
+// use of the table.
+Status RegisterInventoryModule(sqlite3* db, Report* report);
+
+}  // namespace stocktake::report

@@ -1,0 +1,28 @@
+// Pieces of ParsePolicy shared between parser.cc, parse_principal.cc and parse_condition.cc.
+// Internal to the policy module: only its .cc files include this (it exposes nlohmann::json).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/status.h"
+#include "s3/policy/parser.h"
+#include "s3/policy/policy.h"
+
+namespace stocktake::s3::policy::internal {
+
+// A MalformedPolicy failure with `message`.
+Status Malformed(std::string_view message);
+
+// A Principal / NotPrincipal element.
+Result<PrincipalSet> ParsePrincipal(const nlohmann::json& value, const ParseOptions& options);
+
+// A Condition element of a statement whose Action (or NotAction) list is `actions`.
+Result<std::vector<Condition>> ParseConditionBlock(const nlohmann::json& value,
+                                                   const std::vector<std::string>& actions,
+                                                   bool not_action);
+
+}  // namespace stocktake::s3::policy::internal

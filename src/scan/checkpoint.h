@@ -1,0 +1,77 @@
+// Checkpoint: an append-only journal (JSON lines, fsynced per record) of a scan's progress, so a
+// rerun with the same --checkpoint continues where an interrupted scan stopped:
+//   {"event":"scan", ...}         what is scanned where (a rerun must match) and the scan start
+//   {"event":"plan", ...}         the initial partitions
+//   {"event":"split", ...}        a partition gave the upper part of its range to a new one
+//   {"event":"done", ...}         a partition's spool file is complete and durable
+//   {"event":"publishing", ...}   report keys about to be written (cleaned up by a rerun)
+// A torn last line (crash while appending) is ignored. Strings that may hold any byte (keys,
+// prefixes) are stored percent-encoded. With an empty path every call is a no-op.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "scan/key_range.h"
+
+namespace stocktake::scan {
+
+// What a rerun must repeat to continue a checkpoint.
+struct ScanIdentity {
+  std::string source;       // s3://bucket/prefix
+  std::string destination;  // s3://bucket/prefix
+  std::string format;       // CSV | ORC | Parquet
+  std::string versions;     // Current | All
+  std::string fields;       // comma-separated, canonical order
+  std::string id;
+  friend bool operator==(const ScanIdentity&, const ScanIdentity&) = default;
+};
+
+struct PartitionRecord {
+  uint64_t id = 0;
+  KeyRange range;
+  bool done = false;
+  uint64_t rows = 0;         // records in the spool file
+  uint64_t spool_bytes = 0;  // its size
+};
+
+struct CheckpointState {
+  int64_t scan_start_ms = 0;
+  bool planned = false;
+  std::vector<PartitionRecord> partitions;  // by id
+  std::vector<std::string> publishing_keys;
+};
+
+class Checkpoint {
+ public:
+  // Opens `path`. An existing journal is replayed into *state (*resumed = true) after checking
+  // that it records the same scan; otherwise a new one is started with `scan_start_ms`.
+  static Result<std::unique_ptr<Checkpoint>> Open(const std::string& path,
+                                                  const ScanIdentity& identity,
+                                                  int64_t scan_start_ms, CheckpointState* state,
+                                                  bool* resumed);
+  ~Checkpoint();
+
+  Status RecordPlan(const std::vector<PartitionRecord>& partitions);
+  Status RecordSplit(uint64_t id, uint64_t new_id, const std::string& at);
+  Status RecordDone(uint64_t id, uint64_t rows, uint64_t spool_bytes);
+  Status RecordPublishing(const std::vector<std::string>& keys);
+  // Deletes the journal (after a successful publication).
+  Status Remove();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Checkpoint(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  Status Append(const std::string& line);
+  std::string path_;
+  int fd_;
+  std::mutex mu_;
+};
+
+}  // namespace stocktake::scan
