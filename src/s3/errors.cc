@@ -102,8 +102,7 @@ constexpr std::array kErrors = {
     // "List of error codes" page.
     S3ErrorInfo{E::kAccessControlListNotSupported, 400, "AccessControlListNotSupported",
                 "The bucket does not allow ACLs"},
-    S3ErrorInfo{E::kInvalidBucketAclWithObjectOwnership, 400,
-                "InvalidBucketAclWithObjectOwnership",
+    S3ErrorInfo{E::kInvalidBucketAclWithObjectOwnership, 400, "InvalidBucketAclWithObjectOwnership",
                 "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
     S3ErrorInfo{E::kObjectLockConfigurationNotFoundError, 404,
                 "ObjectLockConfigurationNotFoundError",

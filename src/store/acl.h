@@ -21,10 +21,12 @@
 namespace stocktake::store {
 
 // The S3 ACL groups (S3 User Guide, "Access control list (ACL) overview", Amazon S3 groups).
-inline constexpr std::string_view kAllUsersGroup = "http://acs.amazonaws.com/groups/global/AllUsers";
+inline constexpr std::string_view kAllUsersGroup =
+    "http://acs.amazonaws.com/groups/global/AllUsers";
 inline constexpr std::string_view kAuthenticatedUsersGroup =
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
-inline constexpr std::string_view kLogDeliveryGroup = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+inline constexpr std::string_view kLogDeliveryGroup =
+    "http://acs.amazonaws.com/groups/s3/LogDelivery";
 
 struct AclGrant {
   enum class Kind { kCanonicalUser, kGroup };

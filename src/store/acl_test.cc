@@ -44,8 +44,8 @@ TEST(AclTest, NoGrantsIsNotTheDefault) {
 }
 
 TEST(AclTest, CorruptDocumentsAreRejected) {
-  for (std::string_view doc : {"2", "1\n", "1\nid READ", "1\nxx READ abc", "1\nid WRITEX abc",
-                               "<AccessControlPolicy/>"}) {
+  for (std::string_view doc :
+       {"2", "1\n", "1\nid READ", "1\nxx READ abc", "1\nid WRITEX abc", "<AccessControlPolicy/>"}) {
     EXPECT_FALSE(DecodeAcl(doc, kOwner).has_value()) << doc;
   }
 }

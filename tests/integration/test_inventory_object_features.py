@@ -1,9 +1,9 @@
 """The inventory columns of issue 6's object features, end to end: objects with known states (a
 COMPLIANCE-locked version, a GOVERNANCE one under legal hold, one under an event hold, a
 public-read ACL, a GLACIER object, Intelligent-Tiering objects in three access tiers, a noncurrent
-version, a delete marker) are
-reported with every optional field in CSV, Parquet and ORC, and each cell is checked against its
-expected value (spellings of spec §7 and DESIGN.md §6), read back by DuckDB and Apache ORC's tools.
+version, a delete marker) are reported with every optional field in CSV, Parquet and ORC, and each
+cell is checked against its expected value (spellings of spec §7 and DESIGN.md §6), read back by
+DuckDB and Apache ORC's tools.
 
 Intelligent-Tiering tiers depend on days without access, so the test moves the store's clock
 (STOCKTAKE_FAILPOINT_STORE_CLOCK_OFFSET_MS) across three runs of the server on one data dir:
@@ -40,10 +40,12 @@ SRC, DST = "features", "reports"
 COLUMNS = {
     "Bucket": "bucket", "Key": "key", "VersionId": "version_id", "IsLatest": "is_latest",
     "IsDeleteMarker": "is_delete_marker", "Size": "size", "LastModifiedDate": "last_modified_date",
-    "ETag": "e_tag", "StorageClass": "storage_class", "IsMultipartUploaded": "is_multipart_uploaded",
+    "ETag": "e_tag", "StorageClass": "storage_class",
+    "IsMultipartUploaded": "is_multipart_uploaded",
     "ReplicationStatus": "replication_status", "EncryptionStatus": "encryption_status",
     "ObjectLockRetainUntilDate": "object_lock_retain_until_date",
-    "ObjectLockMode": "object_lock_mode", "ObjectLockLegalHoldStatus": "object_lock_legal_hold_status",
+    "ObjectLockMode": "object_lock_mode",
+    "ObjectLockLegalHoldStatus": "object_lock_legal_hold_status",
     "ObjectLockEventHoldStatus": "object_lock_event_hold_status",
     "ObjectLockEventHoldDuration": "object_lock_event_hold_duration",
     "IntelligentTieringAccessTier": "intelligent_tiering_access_tier",
@@ -126,7 +128,8 @@ class InventoryObjectFeaturesTest(unittest.TestCase):
         s3 = server.client()
         cls.owner = s3.list_buckets()["Owner"]["ID"]
         # Object Lock (so versioned) and ACLs enabled (ObjectWriter), for public-read.
-        s3.create_bucket(Bucket=SRC, ObjectLockEnabledForBucket=True, ObjectOwnership="ObjectWriter")
+        s3.create_bucket(Bucket=SRC, ObjectLockEnabledForBucket=True,
+                         ObjectOwnership="ObjectWriter")
         s3.create_bucket(Bucket=DST)
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         cls.compliance_until = now + datetime.timedelta(days=2)
