@@ -171,7 +171,7 @@ class IntRleV2Decoder final : public IntDecoder {
   // 2-byte header: 2 bits encoding, 5 bits encoded width, 9 bits length - 1.
   Status Direct(uint8_t first) {
     int width = DecodeBitWidth((first >> 1) & 0x1f);
-    uint8_t second;
+    uint8_t second = 0;
     RETURN_IF_ERROR(Byte(&second));
     size_t length = (((first & 1u) << 8) | second) + 1;
     RETURN_IF_ERROR(Unpack(width, length, &values_));
@@ -221,7 +221,7 @@ class IntRleV2Decoder final : public IntDecoder {
   Status Delta(uint8_t first) {
     uint32_t encoded = (first >> 1) & 0x1f;
     int width = encoded == 0 ? 0 : DecodeBitWidth(encoded);
-    uint8_t second;
+    uint8_t second = 0;
     RETURN_IF_ERROR(Byte(&second));
     size_t length = (((first & 1u) << 8) | second) + 1;
     uint64_t raw;
