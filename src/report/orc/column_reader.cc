@@ -112,7 +112,7 @@ class ByteColumn final : public ColumnBase {  // tinyint: byte RLE
     return Init();
   }
   Status NextValue(Cell* cell) override {
-    uint8_t v;
+    uint8_t v = 0;
     RETURN_IF_ERROR(data_->Next(&v));
     cell->SetInt(static_cast<int8_t>(v));
     return Status::OK();

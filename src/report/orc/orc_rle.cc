@@ -16,7 +16,7 @@ Status ReadVarint(InputStream* in, uint64_t* value) {
   // Base 128 varint (ORC spec, "Base 128 Varint").
   uint64_t v = 0;
   for (int shift = 0; shift < 70; shift += 7) {
-    uint8_t byte;
+    uint8_t byte = 0;
     if (!in->ReadByte(&byte)) return EndOfStream(in);
     if (shift < 64) v |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) {
@@ -34,12 +34,12 @@ class IntRleV1Decoder final : public IntDecoder {
 
   Status Next(int64_t* value) override {
     if (remaining_ == 0) {
-      uint8_t control;
+      uint8_t control = 0;
       if (!in_->ReadByte(&control)) return EndOfStream(in_);
       if (control < 0x80) {  // a run: length - 3, a signed delta byte, then the base varint
         remaining_ = control + 3u;
         run_ = true;
-        uint8_t delta;
+        uint8_t delta = 0;
         if (!in_->ReadByte(&delta)) return EndOfStream(in_);
         delta_ = static_cast<int8_t>(delta);
         RETURN_IF_ERROR(ReadValue(&run_value_));
@@ -106,7 +106,7 @@ class IntRleV2Decoder final : public IntDecoder {
   Status BigEndian(int bytes, uint64_t* value) {
     uint64_t v = 0;
     for (int i = 0; i < bytes; ++i) {
-      uint8_t b;
+      uint8_t b = 0;
       RETURN_IF_ERROR(Byte(&b));
       v = (v << 8) | b;
     }
@@ -144,7 +144,7 @@ class IntRleV2Decoder final : public IntDecoder {
   Status ReadRun() {
     values_.clear();
     index_ = 0;
-    uint8_t first;
+    uint8_t first = 0;
     RETURN_IF_ERROR(Byte(&first));
     switch (first >> 6) {
       case 0:
@@ -184,7 +184,7 @@ class IntRleV2Decoder final : public IntDecoder {
   // of W bits, and PLL patch entries (gap << PW | patch).
   Status PatchedBase(uint8_t first) {
     int width = DecodeBitWidth((first >> 1) & 0x1f);
-    uint8_t b2, b3, b4;
+    uint8_t b2 = 0, b3 = 0, b4 = 0;
     RETURN_IF_ERROR(Byte(&b2));
     RETURN_IF_ERROR(Byte(&b3));
     RETURN_IF_ERROR(Byte(&b4));
@@ -258,7 +258,7 @@ class IntRleV2Decoder final : public IntDecoder {
 // the next byte; -128..-1 is followed by -control literal bytes.
 Status ByteRleDecoder::Next(uint8_t* value) {
   if (remaining_ == 0) {
-    uint8_t control;
+    uint8_t control = 0;
     if (!in_->ReadByte(&control)) return EndOfStream(in_);
     run_ = control < 0x80;
     remaining_ = run_ ? control + 3u : 256u - control;
