@@ -9,7 +9,7 @@ deps:
 
 build: deps
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build/release -j $(JOBS)
+	@cmake --build build/release -j $(JOBS) --target stocktake
 
 build-debug: deps
 	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTOCKTAKE_SANITIZE=ON >/dev/null
