@@ -38,6 +38,8 @@ void* operator new[](size_t size) {
 }
 void* operator new(size_t size, const std::nothrow_t&) noexcept { return CountedAlloc(size); }
 void* operator new[](size_t size, const std::nothrow_t&) noexcept { return CountedAlloc(size); }
+// These replacements pair malloc with free on purpose; GCC at -O3 cannot see that and warns.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
