@@ -208,9 +208,10 @@ Status ServerProcess::Start(const ServerOptions& options) {
   }
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return Errno("pipe");
-  std::vector<std::string> args = {options.binary, "serve",  "--data-dir", options.data_dir,
-                                   "--port",       "0",      "--log-level", "warn",
-                                   "--inventory-first-run", "schedule"};
+  std::vector<std::string> args = {options.binary,   "serve",  "--data-dir",
+                                   options.data_dir, "--port", "0",
+                                   "--log-level",    "warn",   "--inventory-first-run",
+                                   "schedule"};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

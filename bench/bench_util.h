@@ -41,8 +41,9 @@ double ProcessCpuSecondsOf(pid_t pid);
 std::string LoadAverage();
 double LoadAverage1();
 
-// Samples the resident set (VmRSS, read from /proc/self/statm) every `period_ms` on a background thread between Start() and Stop(), keeping the
-// peak: the honest peak of one phase (VmHWM covers the whole process life).
+// Samples the resident set (VmRSS, read from /proc/self/statm) every `period_ms` on a background
+// thread between Start() and Stop(), keeping the peak: the honest peak of one phase (VmHWM covers
+// the whole process life).
 class RssSampler {
  public:
   explicit RssSampler(int period_ms = 20) : period_ms_(period_ms) {}

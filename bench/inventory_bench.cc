@@ -25,15 +25,14 @@
 #include <zlib.h>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -76,6 +75,7 @@ struct Flags {
   bool no_compact = false;
   bool skip_walk = false;
   bool load_only = false;
+  uint64_t max_rows_per_file = 1'000'000;
   uint64_t walk_full_max = 1'000'000;
   uint64_t walk_sample_pages = 200;
   // Internal: the phase a child runs.
@@ -262,6 +262,7 @@ Status ReportPhase(const Flags& flags) {
   ASSIGN_OR_RETURN(store::Bucket source, st->GetBucket(kSourceBucket));
   inventory::InventoryConfiguration config = BenchConfig(ParseFormat(flags.format), flags.versions);
   inventory::ReportJobOptions options;
+  options.max_rows_per_file = flags.max_rows_per_file;
   inventory::RunRecord run;
   run.run_id = inventory::NewRunId(SystemClock::Default()->NowMillis());
   run.bucket = source.name;
@@ -387,10 +388,18 @@ struct PhaseRun {
 Result<PhaseRun> RunPhaseChild(const Flags& flags, const std::string& name,
                                const std::string& phase,
                                const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"inventory_bench",  "--phase",  phase,
-                                   "--data-dir",      flags.data_dir, "--objects",
-                                   std::to_string(flags.objects), "--versions", flags.versions};
+  std::vector<std::string> args = {"inventory_bench",
+                                   "--phase",
+                                   phase,
+                                   "--data-dir",
+                                   flags.data_dir,
+                                   "--objects",
+                                   std::to_string(flags.objects),
+                                   "--versions",
+                                   flags.versions};
   if (flags.no_compact) args.push_back("--no-compact");
+  args.push_back("--max-rows-per-file");
+  args.push_back(std::to_string(flags.max_rows_per_file));
   args.insert(args.end(), extra.begin(), extra.end());
   std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", name.c_str(),
                LoadAverage().c_str());
@@ -411,12 +420,12 @@ struct WalkResult {
   bool sampled = false;
   uint64_t pages = 0;
   uint64_t keys = 0;
-  double seconds = 0;            // measured
-  double full_seconds = 0;       // measured or extrapolated to the whole bucket
-  double cpu_seconds = 0;        // server + client CPU of the measured pages
-  double full_cpu_seconds = 0;   // the same, extrapolated
-  uint64_t total_keys = 0;       // keys of a full walk
-  std::vector<double> page_ms;   // latency per page
+  double seconds = 0;           // measured
+  double full_seconds = 0;      // measured or extrapolated to the whole bucket
+  double cpu_seconds = 0;       // server + client CPU of the measured pages
+  double full_cpu_seconds = 0;  // the same, extrapolated
+  uint64_t total_keys = 0;      // keys of a full walk
+  std::vector<double> page_ms;  // latency per page
 };
 
 Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, pid_t server_pid,
@@ -501,12 +510,21 @@ int RunParent(Flags flags) {
       }
     }
   }
-  std::printf("inventory_bench: objects=%s formats=%s versions=%s\n",
-              WithThousands(flags.objects).c_str(), flags.formats.c_str(), flags.versions.c_str());
+  std::printf("inventory_bench: objects=%s formats=%s versions=%s max-rows-per-file=%s\n",
+              WithThousands(flags.objects).c_str(), flags.formats.c_str(), flags.versions.c_str(),
+              WithThousands(flags.max_rows_per_file).c_str());
   std::printf("machine: %u cpus, load average %s\n", std::thread::hardware_concurrency(),
               LoadAverage().c_str());
   std::fflush(stdout);
 
+  // The walk needs the server binary: say so now, not after a long load.
+  if (!flags.skip_walk && !flags.load_only && ::access(flags.stocktake_bin.c_str(), X_OK) != 0) {
+    std::cerr << "inventory_bench: the ListObjectsV2 baseline needs the stocktake binary, not "
+                 "found at "
+              << flags.stocktake_bin
+              << " (build the `stocktake` target, pass --stocktake-bin, or --skip-walk)\n";
+    return 2;
+  }
   bool made_dir = false;
   if (flags.data_dir.empty()) {
     auto dir = MakeTempDir(flags.tmp_dir, "inventory-bench");
@@ -514,6 +532,16 @@ int RunParent(Flags flags) {
     flags.data_dir = *dir;
     made_dir = true;
   }
+  // A temporary data directory is removed on failure too (it can hold gigabytes).
+  struct RemoveOnExit {
+    const Flags& flags;
+    bool armed;
+    ~RemoveOnExit() {
+      if (armed && !flags.keep_data_dir && !flags.load_only) {
+        RemoveTree(flags.data_dir).IgnoreError();
+      }
+    }
+  } remove_on_exit{flags, made_dir};
   std::string marker_path = flags.data_dir + "/" + kMarkerFile;
   json load;
   uint64_t load_rss = 0;
@@ -608,27 +636,26 @@ int RunParent(Flags flags) {
   }
 
   // ---- Table ----
-  std::printf("\nobjects %s: %s versions (%s delete markers), %s current; keys %s-%s bytes, "
-              "avg %.1f\n",
-              WithThousands(flags.objects).c_str(), WithThousands(versions).c_str(),
-              WithThousands(load["delete_markers"].get<uint64_t>()).c_str(),
-              WithThousands(current).c_str(),
-              WithThousands(load["key_bytes_min"].get<uint64_t>()).c_str(),
-              WithThousands(load["key_bytes_max"].get<uint64_t>()).c_str(),
-              Num(load, "key_bytes_avg"));
+  std::printf(
+      "\nobjects %s: %s versions (%s delete markers), %s current; keys %s-%s bytes, "
+      "avg %.1f\n",
+      WithThousands(flags.objects).c_str(), WithThousands(versions).c_str(),
+      WithThousands(load["delete_markers"].get<uint64_t>()).c_str(), WithThousands(current).c_str(),
+      WithThousands(load["key_bytes_min"].get<uint64_t>()).c_str(),
+      WithThousands(load["key_bytes_max"].get<uint64_t>()).c_str(), Num(load, "key_bytes_avg"));
   double sst = Num(load, "metadata_sst_bytes");
-  std::printf("load: %.1f s = %s versions/s (bulk batches of %s, incl. generation)%s; "
-              "metadata %s MiB SST = %.1f bytes/version, %.1f bytes/object%s\n",
-              Num(load, "load_seconds"),
-              WithThousands(static_cast<uint64_t>(versions / Num(load, "load_seconds"))).c_str(),
-              WithThousands(kLoadBatchVersions).c_str(),
-              load["compacted"].get<bool>()
-                  ? (", then flush + full compaction " + Fixed(Num(load, "compact_seconds"), 1) +
-                     " s")
-                        .c_str()
-                  : " (not compacted)",
-              Mib(static_cast<uint64_t>(sst)).c_str(), sst / versions, sst / flags.objects,
-              reused ? " [loaded by an earlier run]" : "");
+  std::printf(
+      "load: %.1f s = %s versions/s (bulk batches of %s, incl. generation)%s; "
+      "metadata %s MiB SST = %.1f bytes/version, %.1f bytes/object%s\n",
+      Num(load, "load_seconds"),
+      WithThousands(static_cast<uint64_t>(versions / Num(load, "load_seconds"))).c_str(),
+      WithThousands(kLoadBatchVersions).c_str(),
+      load["compacted"].get<bool>()
+          ? (", then flush + full compaction " + Fixed(Num(load, "compact_seconds"), 1) + " s")
+                .c_str()
+          : " (not compacted)",
+      Mib(static_cast<uint64_t>(sst)).c_str(), sst / versions, sst / flags.objects,
+      reused ? " [loaded by an earlier run]" : "");
   if (settle_seconds >= 0) {
     std::printf("reused data directory: flushed and compacted again in %.1f s before measuring\n",
                 settle_seconds);
@@ -664,14 +691,13 @@ int RunParent(Flags flags) {
     std::string vs = is_report && walked ? Fixed(walk.full_seconds / seconds, 1) + "x" : "";
     double cpu_s = Num(j, "cpu_seconds");
     std::string cpu = seconds > 0 ? Fixed(100 * cpu_s / seconds, 0) : "";
-    std::string rows_cpu = rate_rows > 0 && cpu_s > 0
-                               ? WithThousands(static_cast<uint64_t>(rate_rows / cpu_s))
-                               : "";
+    std::string rows_cpu =
+        rate_rows > 0 && cpu_s > 0 ? WithThousands(static_cast<uint64_t>(rate_rows / cpu_s)) : "";
     std::string cpu_vs =
         is_report && walked && cpu_s > 0 ? Fixed(walk.full_cpu_seconds / cpu_s, 1) + "x" : "";
     if (is_gzip) cpu = rows_cpu = "";
-    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %5s\n",
-                r.name.c_str(), rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
+    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %5s\n", r.name.c_str(),
+                rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
                 rows_per_s.c_str(), rows_cpu.c_str(), out_mib.c_str(), mb_s.c_str(), bpr.c_str(),
                 cpu.c_str(), RssCell(j, r.child_max_rss_kib).c_str(), vs.c_str(), cpu_vs.c_str(),
                 Fixed(Num(j, "load1"), 1).c_str());
@@ -711,30 +737,32 @@ int RunParent(Flags flags) {
   if (walked) {
     std::vector<double> ms = walk.page_ms;
     double p50 = Percentile(&ms, 50), p99 = Percentile(&ms, 99);
-    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s\n",
-                walk.sampled ? "ListObjectsV2 walk (est)" : "ListObjectsV2 walk", "",
-                WithThousands(walk.total_keys).c_str(), Fixed(walk.full_seconds, 2).c_str(),
-                WithThousands(static_cast<uint64_t>(walk.keys / walk.seconds)).c_str(),
-                WithThousands(static_cast<uint64_t>(walk.keys / std::max(walk.cpu_seconds, 1e-9)))
-                    .c_str(),
-                "", "", "", Fixed(100 * walk.cpu_seconds / walk.seconds, 0).c_str(), "(server)",
-                "1.0x", "1.0x");
-    std::printf("  walk: %s pages, %s keys measured in %.2f s (page p50 %.2f ms, p99 %.2f ms)%s\n",
-                WithThousands(walk.pages).c_str(), WithThousands(walk.keys).c_str(), walk.seconds,
-                p50, p99,
-                walk.sampled
-                    ? (": a sample of 10 windows spread over the key space, extrapolated to " +
-                       WithThousands(walk.total_keys) + " keys")
-                          .c_str()
-                    : ": the whole bucket");
+    std::printf(
+        "%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s\n",
+        walk.sampled ? "ListObjectsV2 walk (est)" : "ListObjectsV2 walk", "",
+        WithThousands(walk.total_keys).c_str(), Fixed(walk.full_seconds, 2).c_str(),
+        WithThousands(static_cast<uint64_t>(walk.keys / walk.seconds)).c_str(),
+        WithThousands(static_cast<uint64_t>(walk.keys / std::max(walk.cpu_seconds, 1e-9))).c_str(),
+        "", "", "", Fixed(100 * walk.cpu_seconds / walk.seconds, 0).c_str(), "(server)", "1.0x",
+        "1.0x");
+    std::printf(
+        "  walk: %s pages, %s keys measured in %.2f s (page p50 %.2f ms, p99 %.2f ms)%s\n",
+        WithThousands(walk.pages).c_str(), WithThousands(walk.keys).c_str(), walk.seconds, p50, p99,
+        walk.sampled ? (": a sample of 10 windows spread over the key space, extrapolated to " +
+                        WithThousands(walk.total_keys) + " keys")
+                           .c_str()
+                     : ": the whole bucket");
   }
-  std::printf("RSS MiB: smp = peak VmRSS sampled every 20 ms during the measured part; hwm = VmHWM "
-              "at the end of the child; max = the child's ru_maxrss\n");
-  std::printf("vs walk = walk seconds / phase seconds; cpu vs = walk CPU seconds (server + client) / "
-              "phase CPU seconds, less sensitive to a busy machine; cpu%% = CPU / wall of the phase "
-              "(all its threads)\n");
-  std::printf("gzip MB/s is CSV input; rows/s of a report = rows written/s, of a scan = rows out/s "
-              "(versions scanned: rows in)\n");
+  std::printf(
+      "RSS MiB: smp = peak VmRSS sampled every 20 ms during the measured part; hwm = VmHWM "
+      "at the end of the child; max = the child's ru_maxrss\n");
+  std::printf(
+      "vs walk = walk seconds / phase seconds; cpu vs = walk CPU seconds (server + client) / "
+      "phase CPU seconds, less sensitive to a busy machine; cpu%% = CPU / wall of the phase "
+      "(all its threads)\n");
+  std::printf(
+      "gzip MB/s is CSV input; rows/s of a report = rows written/s, of a scan = rows out/s "
+      "(versions scanned: rows in)\n");
   std::printf("load average at end: %s\n", LoadAverage().c_str());
 
   json out = {{"bench", "inventory_bench"},
@@ -762,12 +790,10 @@ int RunParent(Flags flags) {
   }
   std::printf("%s\n", out.dump().c_str());
 
-  if (made_dir && !flags.keep_data_dir) {
-    RemoveTree(flags.data_dir).IgnoreError();
-  } else {
+  if (!made_dir || flags.keep_data_dir) {
     std::printf("data directory kept: %s\n", flags.data_dir.c_str());
   }
-  return 0;
+  return 0;  // remove_on_exit removes a temporary data directory
 }
 
 }  // namespace
@@ -799,6 +825,10 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-data-dir", flags.keep_data_dir, "Keep the data directory");
   app.add_flag("--no-compact", flags.no_compact, "Skip the full compaction after loading");
   app.add_flag("--skip-walk", flags.skip_walk, "Skip the ListObjectsV2 baseline");
+  app.add_option("--max-rows-per-file", flags.max_rows_per_file,
+                 "Rows per report data file (the server's --inventory-max-rows-per-file)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   app.add_flag("--load-only", flags.load_only,
                "Only load (with --data-dir and --keep-data-dir: measure later on the same data)");
   app.add_option("--walk-full-max", flags.walk_full_max,

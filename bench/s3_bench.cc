@@ -17,9 +17,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -29,6 +26,8 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 #include <random>
 #include <string>
 #include <thread>
@@ -58,6 +57,7 @@ struct Flags {
   std::string tmp_dir;
   int connections = 8;
   double duration_seconds = 5;
+  int rounds = 5;
   uint64_t list_keys = 100'000;
   uint64_t report_keys = 2'000'000;
   std::string list_load = "bulk";
@@ -78,6 +78,7 @@ struct PhaseResult {
   double load_before = 0;
   double load_after = 0;
   std::string first_error;
+  std::vector<double> latencies_ms;  // every successful op (kept to merge slices)
 
   double ops_per_s() const { return seconds > 0 ? ops / seconds : 0; }
   double mb_per_s() const { return seconds > 0 ? bytes / seconds / 1e6 : 0; }
@@ -135,8 +136,45 @@ PhaseResult RunPhase(const std::string& name, int connections, double seconds,
   result.ops = all.size();
   result.p50_ms = Percentile(&all, 50);
   result.p99_ms = Percentile(&all, 99);
+  result.latencies_ms = std::move(all);
   result.load_after = LoadAverage1();
   return result;
+}
+
+// Adds a slice of the same phase (rounds alternate the floor and the server).
+void MergeSlice(PhaseResult* into, PhaseResult slice) {
+  if (into->name.empty()) {
+    *into = std::move(slice);
+    return;
+  }
+  into->ops += slice.ops;
+  into->errors += slice.errors;
+  into->bytes += slice.bytes;
+  into->items += slice.items;
+  into->seconds += slice.seconds;
+  into->load_after = slice.load_after;
+  if (into->first_error.empty()) into->first_error = slice.first_error;
+  into->latencies_ms.insert(into->latencies_ms.end(), slice.latencies_ms.begin(),
+                            slice.latencies_ms.end());
+  into->p50_ms = Percentile(&into->latencies_ms, 50);
+  into->p99_ms = Percentile(&into->latencies_ms, 99);
+}
+
+uint64_t Mix64(uint64_t x) {  // splitmix64 finalizer
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Flushes the file system's dirty pages (the bulk load, the floor's deleted files) outside any
+// measured phase, so a phase's fsyncs do not pay for the previous phase's writeback.
+void Quiesce(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::syncfs(fd);
+    ::close(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
 }
 
 Status ErrnoStatus(const std::string& what) {
@@ -380,8 +418,8 @@ void PrintTable(const std::vector<PhaseResult>& results, double floor_4k, double
     std::string vs = "";
     if (r.name == "put-4KiB" && floor_4k > 0) vs = Fixed(r.ops_per_s() / floor_4k, 2) + "x";
     if (r.name == "put-1MiB" && floor_1m > 0) vs = Fixed(r.ops_per_s() / floor_1m, 2) + "x";
-    std::printf("%-22s %5d %9s %10s %9s %9s %9s %7s %9s %5s/%-5s\n", r.name.c_str(),
-                r.connections, WithThousands(r.ops).c_str(), Fixed(r.ops_per_s(), 0).c_str(),
+    std::printf("%-22s %5d %9s %10s %9s %9s %9s %7s %9s %5s/%-5s\n", r.name.c_str(), r.connections,
+                WithThousands(r.ops).c_str(), Fixed(r.ops_per_s(), 0).c_str(),
                 Fixed(r.mb_per_s(), 1).c_str(), Fixed(r.p50_ms, 2).c_str(),
                 Fixed(r.p99_ms, 2).c_str(), WithThousands(r.errors).c_str(), vs.c_str(),
                 Fixed(r.load_before, 1).c_str(), Fixed(r.load_after, 1).c_str());
@@ -391,9 +429,11 @@ void PrintTable(const std::vector<PhaseResult>& results, double floor_4k, double
 
 int Run(Flags flags) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines appear as they are printed
-  std::printf("s3_bench: connections=%d duration=%.1fs/phase list-keys=%llu list-load=%s\n",
-              flags.connections, flags.duration_seconds,
-              static_cast<unsigned long long>(flags.list_keys), flags.list_load.c_str());
+  std::printf(
+      "s3_bench: connections=%d duration=%.1fs/phase (floor and put: %d alternating "
+      "slices) list-keys=%llu list-load=%s\n",
+      flags.connections, flags.duration_seconds, flags.rounds,
+      static_cast<unsigned long long>(flags.list_keys), flags.list_load.c_str());
   std::printf("machine: %u cpus, load average %s\n", std::thread::hardware_concurrency(),
               LoadAverage().c_str());
   std::fflush(stdout);
@@ -419,7 +459,7 @@ int Run(Flags flags) {
     // The root account is not used: the bench account owns the buckets.
     so.access_key = "STKROOT" + HexLower(RandomBytes(6));
     so.secret_key = Base64Encode(RandomBytes(30));
-    so.log_file = data_dir + "/../" + std::filesystem::path(data_dir).filename().string() + ".log";
+    so.log_file = data_dir + ".log";  // next to the data directory
     if (st.ok()) st = server.Start(so);
     if (!st.ok()) {
       std::cerr << "s3_bench: " << st.ToString() << "\n";
@@ -441,9 +481,10 @@ int Run(Flags flags) {
     flags.access_key = resolved.access_key_id;
     flags.secret_key = resolved.secret_access_key;
     flags.list_load = "put";
-    std::printf("server: %s (external; the floor is measured under %s, which may be another "
-                "disk)\n",
-                endpoint.c_str(), flags.tmp_dir.c_str());
+    std::printf(
+        "server: %s (external; the floor is measured under %s, which may be another "
+        "disk)\n",
+        endpoint.c_str(), flags.tmp_dir.c_str());
   }
 
   std::vector<std::unique_ptr<s3::S3Client>> clients;
@@ -473,28 +514,33 @@ int Run(Flags flags) {
     return ("," + flags.phases + ",").find("," + std::string(p) + ",") != std::string::npos;
   };
   if (flags.list_load == "put" && has_phase("list")) {
-    results.push_back(RunPhase(
-        "load: put-0B", flags.connections, 0,
-        (flags.list_keys + flags.connections - 1) / flags.connections,
-        [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
-          uint64_t k = i * flags.connections + t;
-          if (k >= flags.list_keys) return 0;
-          s3::S3Call call;
-          call.method = "PUT";
-          call.bucket = kListBucket;
-          call.key = ListKey(k);
-          RETURN_IF_ERROR(CheckStatus(clients[t]->Send(call), 200, "PutObject"));
-          return 0;
-        }));
+    results.push_back(RunPhase("load: put-0B", flags.connections, 0,
+                               (flags.list_keys + flags.connections - 1) / flags.connections,
+                               [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+                                 uint64_t k = i * flags.connections + t;
+                                 if (k >= flags.list_keys) return 0;
+                                 s3::S3Call call;
+                                 call.method = "PUT";
+                                 call.bucket = kListBucket;
+                                 call.key = ListKey(k);
+                                 RETURN_IF_ERROR(
+                                     CheckStatus(clients[t]->Send(call), 200, "PutObject"));
+                                 return 0;
+                               }));
   }
 
-  std::string floor_parent = data_dir.empty()
-                                 ? flags.tmp_dir
-                                 : std::filesystem::path(data_dir).parent_path().string();
+  std::string floor_parent =
+      data_dir.empty() ? flags.tmp_dir : std::filesystem::path(data_dir).parent_path().string();
   double floor_ops[2] = {0, 0};
   const size_t sizes[2] = {4 << 10, 1 << 20};
   const char* size_names[2] = {"4KiB", "1MiB"};
-  std::vector<std::vector<uint64_t>> put_counts(2, std::vector<uint64_t>(flags.connections, 0));
+  // Objects written by the measured PUTs: (round, thread) -> count, for the GET phases.
+  struct Written {
+    int round;
+    int thread;
+    uint64_t count;
+  };
+  std::vector<std::vector<Written>> written(2);
   for (int s = 0; s < 2; ++s) {
     std::string payload(sizes[s], '\0');
     std::mt19937_64 rng(42 + s);
@@ -502,56 +548,85 @@ int Run(Flags flags) {
     std::string put_name = std::string("put-") + size_names[s];
     std::string get_name = std::string("get-") + size_names[s];
     if (!has_phase(s == 0 ? "put4k" : "put1m")) continue;
-    // Floor, then the server, back to back on the same disk.
-    auto floor_dir = PrepareFloorDir(floor_parent);
-    if (!floor_dir.ok()) {
-      std::cerr << "s3_bench: " << floor_dir.status().ToString() << "\n";
-      return 1;
-    }
-    PhaseResult floor = RunPhase(
-        std::string("floor: write+sync ") + size_names[s], flags.connections,
-        flags.duration_seconds, UINT64_MAX, [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
-          std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
-          RETURN_IF_ERROR(FloorWrite(*floor_dir, name, payload, static_cast<int>(i * 7 + t)));
-          return static_cast<uint64_t>(payload.size());
-        });
-    floor_ops[s] = floor.ops_per_s();
-    results.push_back(floor);
-    RemoveTree(*floor_dir).IgnoreError();
     std::string prefix = std::string("obj-") + size_names[s] + "/";
-    results.push_back(RunPhase(put_name, flags.connections, flags.duration_seconds, UINT64_MAX,
-                               [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
-                                 s3::S3Call call;
-                                 call.method = "PUT";
-                                 call.bucket = kDataBucket;
-                                 call.key = prefix + "t" + std::to_string(t) + "/" +
-                                            std::to_string(i);
-                                 call.body = payload;
-                                 RETURN_IF_ERROR(
-                                     CheckStatus(clients[t]->Send(call), 200, "PutObject"));
-                                 put_counts[s][t] = i + 1;
-                                 return static_cast<uint64_t>(payload.size());
-                               }));
+    if (s == 0) {
+      // Unmeasured warm-up: the server creates its 256 blob shard directories on first use.
+      RunPhase("warm-up", flags.connections, 1.0, UINT64_MAX,
+               [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+                 s3::S3Call call;
+                 call.method = "PUT";
+                 call.bucket = kDataBucket;
+                 call.key = "warm-up/t" + std::to_string(t) + "/" + std::to_string(i);
+                 call.body = payload;
+                 RETURN_IF_ERROR(CheckStatus(clients[t]->Send(call), 200, "PutObject"));
+                 return 0;
+               });
+    }
+    // The floor and the server alternate in `rounds` slices on the same disk, so that a change
+    // of the machine's load (other tenants) hits both alike.
+    PhaseResult floor, put;
+    const double slice = flags.duration_seconds / flags.rounds;
+    for (int round = 0; round < flags.rounds; ++round) {
+      Quiesce(floor_parent);
+      auto floor_dir = PrepareFloorDir(floor_parent);
+      if (!floor_dir.ok()) {
+        std::cerr << "s3_bench: " << floor_dir.status().ToString() << "\n";
+        return 1;
+      }
+      Quiesce(floor_parent);
+      MergeSlice(&floor,
+                 RunPhase(std::string("floor: write+sync ") + size_names[s], flags.connections,
+                          slice, UINT64_MAX, [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+                            std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
+                            RETURN_IF_ERROR(
+                                FloorWrite(*floor_dir, name, payload, static_cast<int>(i * 7 + t)));
+                            return static_cast<uint64_t>(payload.size());
+                          }));
+      RemoveTree(*floor_dir).IgnoreError();
+      Quiesce(floor_parent);
+      std::vector<uint64_t> counts(flags.connections, 0);
+      std::string round_prefix = prefix + "r" + std::to_string(round) + "/";
+      MergeSlice(&put,
+                 RunPhase(put_name, flags.connections, slice, UINT64_MAX,
+                          [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+                            s3::S3Call call;
+                            call.method = "PUT";
+                            call.bucket = kDataBucket;
+                            call.key =
+                                round_prefix + "t" + std::to_string(t) + "/" + std::to_string(i);
+                            call.body = payload;
+                            RETURN_IF_ERROR(CheckStatus(clients[t]->Send(call), 200, "PutObject"));
+                            counts[t] = i + 1;
+                            return static_cast<uint64_t>(payload.size());
+                          }));
+      for (int t = 0; t < flags.connections; ++t) {
+        if (counts[t] > 0) written[s].push_back({round, t, counts[t]});
+      }
+    }
+    floor_ops[s] = floor.ops_per_s();
+    results.push_back(std::move(floor));
+    results.push_back(std::move(put));
     if (!has_phase(s == 0 ? "get4k" : "get1m")) continue;
-    uint64_t written = 0;
-    for (uint64_t c : put_counts[s]) written += c;
-    if (written == 0) continue;
-    results.push_back(RunPhase(
-        get_name, flags.connections, flags.duration_seconds, UINT64_MAX,
-        [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
-          // A deterministic spread over every object written by every thread.
-          uint64_t h = (i + 1) * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(t) * 0xBF58476D1CE4E5B9ull;
-          int owner = static_cast<int>((h >> 32) % flags.connections);
-          while (put_counts[s][owner] == 0) owner = (owner + 1) % flags.connections;
-          uint64_t n = (h >> 7) % put_counts[s][owner];
-          s3::S3Call call;
-          call.bucket = kDataBucket;
-          call.key = prefix + "t" + std::to_string(owner) + "/" + std::to_string(n);
-          auto r = clients[t]->Send(call);
-          RETURN_IF_ERROR(CheckStatus(r, 200, "GetObject"));
-          if (r->body.size() != payload.size()) return Status::Corruption("short GET body");
-          return static_cast<uint64_t>(r->body.size());
-        }));
+    if (written[s].empty()) continue;
+    Quiesce(floor_parent);
+    results.push_back(RunPhase(get_name, flags.connections, flags.duration_seconds, UINT64_MAX,
+                               [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+                                 // A deterministic spread over every object written by the measured
+                                 // PUTs.
+                                 uint64_t h = Mix64((i + 1) * 0x9E3779B97F4A7C15ull +
+                                                    static_cast<uint64_t>(t));
+                                 const Written& w = written[s][(h >> 32) % written[s].size()];
+                                 uint64_t n = (h & 0xffffffff) % w.count;
+                                 s3::S3Call call;
+                                 call.bucket = kDataBucket;
+                                 call.key = prefix + "r" + std::to_string(w.round) + "/t" +
+                                            std::to_string(w.thread) + "/" + std::to_string(n);
+                                 auto r = clients[t]->Send(call);
+                                 RETURN_IF_ERROR(CheckStatus(r, 200, "GetObject"));
+                                 if (r->body.size() != payload.size())
+                                   return Status::Corruption("short GET body");
+                                 return static_cast<uint64_t>(r->body.size());
+                               }));
   }
 
   double walk_seconds = 0;
@@ -574,18 +649,19 @@ int Run(Flags flags) {
     walk_seconds = SecondsSince(start);
     std::vector<std::string> tokens(flags.connections);
     std::vector<char> started(flags.connections, 0);
-    results.push_back(RunPhase(
-        "list-v2 page (1000)", flags.connections, flags.duration_seconds, UINT64_MAX,
-        [&](int t, uint64_t, uint64_t* items) -> Result<uint64_t> {
-          // Each connection starts at its own offset so they do not read the same pages.
-          std::string start_after;
-          if (!started[t]) {
-            started[t] = 1;
-            uint64_t offset = flags.list_keys * t / flags.connections;
-            if (offset > 0) start_after = ListKey(offset - 1);
-          }
-          return ListPage(*clients[t], start_after, &tokens[t], items);
-        }));
+    results.push_back(RunPhase("list-v2 page (1000)", flags.connections, flags.duration_seconds,
+                               UINT64_MAX,
+                               [&](int t, uint64_t, uint64_t* items) -> Result<uint64_t> {
+                                 // Each connection starts at its own offset so they do not read the
+                                 // same pages.
+                                 std::string start_after;
+                                 if (!started[t]) {
+                                   started[t] = 1;
+                                   uint64_t offset = flags.list_keys * t / flags.connections;
+                                   if (offset > 0) start_after = ListKey(offset - 1);
+                                 }
+                                 return ListPage(*clients[t], start_after, &tokens[t], items);
+                               }));
   }
 
   ReportRuns report_runs;
@@ -604,27 +680,30 @@ int Run(Flags flags) {
                 << (r.ok() ? s3::S3Client::ErrorSummary(*r) : r.status().ToString()) << "\n";
       return 1;
     }
-    for (const PhaseResult& p : results) {
-      if (p.name == "put-4KiB") put_p99_plain = p.p99_ms;
-    }
     std::string payload(4 << 10, 'r');
+    auto put_op = [&](const std::string& prefix) {
+      return [&, prefix](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
+        s3::S3Call call;
+        call.method = "PUT";
+        call.bucket = kDataBucket;
+        call.key = prefix + "/t" + std::to_string(t) + "/" + std::to_string(i);
+        call.body = payload;
+        RETURN_IF_ERROR(CheckStatus(clients[t]->Send(call), 200, "PutObject"));
+        return static_cast<uint64_t>(payload.size());
+      };
+    };
+    // The baseline right before, under the same conditions (disk state, load).
+    Quiesce(floor_parent);
+    results.push_back(RunPhase("put-4KiB (baseline)", flags.connections, flags.duration_seconds,
+                               UINT64_MAX, put_op("baseline")));
+    put_p99_plain = results.back().p99_ms;
+    Quiesce(floor_parent);
     std::atomic<bool> stop_reports{false};
-    std::thread reporter(
-        [&] { RunReportsUntil(**report_client, stop_reports, &report_runs); });
+    std::thread reporter([&] { RunReportsUntil(**report_client, stop_reports, &report_runs); });
     // Let the first report start before the PUT load begins.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     results.push_back(RunPhase("put-4KiB + report", flags.connections, flags.duration_seconds,
-                               UINT64_MAX, [&](int t, uint64_t i, uint64_t*) -> Result<uint64_t> {
-                                 s3::S3Call call;
-                                 call.method = "PUT";
-                                 call.bucket = kDataBucket;
-                                 call.key = "during-report/t" + std::to_string(t) + "/" +
-                                            std::to_string(i);
-                                 call.body = payload;
-                                 RETURN_IF_ERROR(
-                                     CheckStatus(clients[t]->Send(call), 200, "PutObject"));
-                                 return static_cast<uint64_t>(payload.size());
-                               }));
+                               UINT64_MAX, put_op("during-report")));
     put_p99_report = results.back().p99_ms;
     stop_reports = true;
     reporter.join();
@@ -632,24 +711,25 @@ int Run(Flags flags) {
 
   PrintTable(results, floor_ops[0], floor_ops[1]);
   if (report_runs.runs > 0 || !report_runs.error.empty()) {
-    std::printf("\nreports during put-4KiB + report: %d CSV runs of %s rows each, %.0f rows/s "
-                "while serving; PUT p99 %.2f ms vs %.2f ms without = %.2fx%s%s\n",
-                report_runs.runs,
-                WithThousands(report_runs.runs ? report_runs.rows / report_runs.runs : 0).c_str(),
-                report_runs.seconds > 0 ? report_runs.rows / report_runs.seconds : 0.0,
-                put_p99_report, put_p99_plain,
-                put_p99_plain > 0 ? put_p99_report / put_p99_plain : 0.0,
-                report_runs.error.empty() ? "" : "; report error: ",
-                report_runs.error.c_str());
+    std::printf(
+        "\nreports during put-4KiB + report: %d CSV runs of %s rows each, %.0f rows/s "
+        "while serving; PUT p99 %.2f ms vs %.2f ms in the baseline just before = %.2fx%s%s\n",
+        report_runs.runs,
+        WithThousands(report_runs.runs ? report_runs.rows / report_runs.runs : 0).c_str(),
+        report_runs.seconds > 0 ? report_runs.rows / report_runs.seconds : 0.0, put_p99_report,
+        put_p99_plain, put_p99_plain > 0 ? put_p99_report / put_p99_plain : 0.0,
+        report_runs.error.empty() ? "" : "; report error: ", report_runs.error.c_str());
   }
   if (walk_pages > 0) {
-    std::printf("\nfull ListObjectsV2 walk, 1 connection: %s keys in %s pages, %.2f s = %s keys/s\n",
-                WithThousands(walk_keys).c_str(), WithThousands(walk_pages).c_str(), walk_seconds,
-                WithThousands(static_cast<uint64_t>(walk_keys / walk_seconds)).c_str());
+    std::printf(
+        "\nfull ListObjectsV2 walk, 1 connection: %s keys in %s pages, %.2f s = %s keys/s\n",
+        WithThousands(walk_keys).c_str(), WithThousands(walk_pages).c_str(), walk_seconds,
+        WithThousands(static_cast<uint64_t>(walk_keys / walk_seconds)).c_str());
   }
-  std::printf("floor = write + fdatasync + close + rename + fsync(dir) of the same bytes in %s "
-              "(no metadata commit)\n",
-              floor_parent.c_str());
+  std::printf(
+      "floor = write + fdatasync + close + rename + fsync(dir) of the same bytes in %s "
+      "(no metadata commit)\n",
+      floor_parent.c_str());
   std::printf("load average at end: %s\n", LoadAverage().c_str());
 
   nlohmann::json j;
@@ -684,8 +764,8 @@ int Run(Flags flags) {
         {"rows_per_s", std::round(report_runs.rows / std::max(report_runs.seconds, 1e-9))},
         {"put_p99_ms_plain", std::round(put_p99_plain * 1000) / 1000},
         {"put_p99_ms_during_report", std::round(put_p99_report * 1000) / 1000},
-        {"put_p99_ratio", put_p99_plain > 0 ? std::round(put_p99_report / put_p99_plain * 100) / 100
-                                            : 0.0}};
+        {"put_p99_ratio",
+         put_p99_plain > 0 ? std::round(put_p99_report / put_p99_plain * 100) / 100 : 0.0}};
   }
   if (walk_pages > 0) {
     j["list_walk_1conn_seconds"] = std::round(walk_seconds * 1000) / 1000;
@@ -695,10 +775,16 @@ int Run(Flags flags) {
 
   Status st = server.Stop();
   if (!st.ok()) std::cerr << "s3_bench: " << st.ToString() << "\n";
-  if (!data_dir.empty() && !flags.keep_data_dir) RemoveTree(data_dir).IgnoreError();
   uint64_t errors = 0;
   for (const PhaseResult& r : results) errors += r.errors;
-  return errors == 0 && st.ok() ? 0 : 1;
+  bool ok = errors == 0 && st.ok();
+  if (!data_dir.empty() && !flags.keep_data_dir) {
+    RemoveTree(data_dir).IgnoreError();
+    // The server's log goes too, unless something failed (then it is where to look).
+    if (ok) RemoveTree(data_dir + ".log").IgnoreError();
+  }
+  if (!ok && !data_dir.empty()) std::cerr << "s3_bench: server log: " << data_dir << ".log\n";
+  return ok ? 0 : 1;
 }
 
 }  // namespace
@@ -720,6 +806,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   app.add_option("--duration-seconds", flags.duration_seconds, "Seconds per phase")
       ->capture_default_str();
+  app.add_option("--rounds", flags.rounds,
+                 "The floor and PUT phases alternate in this many slices of the duration")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   app.add_option("--list-keys", flags.list_keys, "Keys in the listed bucket")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
@@ -731,7 +821,8 @@ int main(int argc, char** argv) {
                  "put: concurrent 0-byte PUTs (forced with --endpoint)")
       ->check(CLI::IsMember({"bulk", "put"}))
       ->capture_default_str();
-  app.add_option("--phases", flags.phases, "Comma list of put4k,get4k,put1m,get1m,list,put4k+report")
+  app.add_option("--phases", flags.phases,
+                 "Comma list of put4k,get4k,put1m,get1m,list,put4k+report")
       ->capture_default_str();
   app.add_option("--tmp-dir", flags.tmp_dir, "Where the data dir and floor files go")
       ->capture_default_str();

@@ -17,42 +17,49 @@ uint64_t Mix(uint64_t x) {  // splitmix64
 
 // Top-level prefixes: sorted, and none is a prefix of another, so that Key() stays increasing.
 constexpr std::array<std::string_view, 16> kTops = {
-    "analytics", "archive", "backups",     "cdn-assets", "datasets",  "exports",
-    "images",    "logs",    "media",       "ml-training", "raw-events", "reports",
+    "analytics", "archive", "backups",      "cdn-assets",  "datasets",   "exports",
+    "images",    "logs",    "media",        "ml-training", "raw-events", "reports",
     "snapshots", "tmp",     "user-content", "videos"};
 constexpr std::array<std::string_view, 16> kGroupPrefixes = {
-    "job-",  "vol-",    "host-", "site-",  "set-",   "export-", "user-",  "host-",
-    "cam-",  "run-",    "src-",  "team-",  "db-",    "",        "tenant-", "chan-"};
+    "job-", "vol-", "host-", "site-", "set-", "export-", "user-",   "host-",
+    "cam-", "run-", "src-",  "team-", "db-",  "",        "tenant-", "chan-"};
 constexpr int kTmpTop = 13;
 constexpr int kLogsTop = 7;
 constexpr int kRawEventsTop = 10;
 
 constexpr std::array<std::string_view, 64> kWords = {
-    "alpha",    "beach",     "sunset",   "invoice",  "report",   "summary",  "draft",
-    "final",    "backup",    "daily",    "weekly",   "monthly",  "export",   "thumbnail",
-    "preview",  "original",  "scan",     "receipt",  "contract", "photo",    "video",
-    "clip",     "frame",     "model",    "weights",  "checkpoint", "train",  "eval",
-    "metrics",  "events",    "clicks",   "sessions", "orders",   "customers", "products",
-    "inventory", "api",      "gateway",  "worker",   "scheduler", "ingest",  "batch",
-    "stream",   "partition", "shard",    "replica",  "primary",  "secondary", "cold",
-    "warm",     "hot",       "archive",  "legacy",   "v2",       "v3",       "old",
-    "new",      "tmp",       "копия",    "café",     "résumé",   "日本語",    "naïve",
+    "alpha",     "beach",     "sunset",  "invoice",  "report",     "summary",   "draft",
+    "final",     "backup",    "daily",   "weekly",   "monthly",    "export",    "thumbnail",
+    "preview",   "original",  "scan",    "receipt",  "contract",   "photo",     "video",
+    "clip",      "frame",     "model",   "weights",  "checkpoint", "train",     "eval",
+    "metrics",   "events",    "clicks",  "sessions", "orders",     "customers", "products",
+    "inventory", "api",       "gateway", "worker",   "scheduler",  "ingest",    "batch",
+    "stream",    "partition", "shard",   "replica",  "primary",    "secondary", "cold",
+    "warm",      "hot",       "archive", "legacy",   "v2",         "v3",        "old",
+    "new",       "tmp",       "копия",   "café",     "résumé",     "日本語",    "naïve",
     "x"};
 constexpr std::array<std::string_view, 12> kExtensions = {
     ".jpg", ".png", ".json.gz", ".parquet", ".csv", ".log.gz",
     ".mp4", ".txt", ".pdf",     ".avro",    ".bin", ".tar.zst"};
-constexpr std::array<std::string_view, 12> kContentTypes = {
-    "image/jpeg", "image/png",  "application/json", "application/octet-stream",
-    "text/csv",   "text/plain", "video/mp4",        "text/plain",
-    "application/pdf", "application/octet-stream", "binary/octet-stream",
-    "application/zstd"};
+constexpr std::array<std::string_view, 12> kContentTypes = {"image/jpeg",
+                                                            "image/png",
+                                                            "application/json",
+                                                            "application/octet-stream",
+                                                            "text/csv",
+                                                            "text/plain",
+                                                            "video/mp4",
+                                                            "text/plain",
+                                                            "application/pdf",
+                                                            "application/octet-stream",
+                                                            "binary/octet-stream",
+                                                            "application/zstd"};
 
 static_assert(!kWords.back().empty() && !kExtensions.back().empty() &&
               !kContentTypes.back().empty() && !kTops.back().empty());
 
 constexpr int64_t kEpoch2021Ms = 1609459200000;  // 2021-01-01T00:00:00Z
-constexpr uint64_t kDays = 1461;                  // four years of dates
-constexpr uint64_t kGroupSize = 173;              // objects per innermost "directory"
+constexpr uint64_t kDays = 1461;                 // four years of dates
+constexpr uint64_t kGroupSize = 173;             // objects per innermost "directory"
 
 void AppendPadded(std::string* out, uint64_t v, int width) {
   char buf[32];
@@ -177,7 +184,9 @@ size_t SyntheticObjects::AppendVersions(uint64_t i, std::vector<store::ObjectVer
       continue;
     }
     int bits = static_cast<int>(hv % 35);  // log-spread sizes: 0 B .. 16 GiB
-    o.size = bits == 0 ? 0 : ((hv >> 8) & ((uint64_t{1} << (bits - 1)) - 1)) | (uint64_t{1} << (bits - 1));
+    o.size = bits == 0
+                 ? 0
+                 : ((hv >> 8) & ((uint64_t{1} << (bits - 1)) - 1)) | (uint64_t{1} << (bits - 1));
     static constexpr char kHex[] = "0123456789abcdef";
     o.etag.resize(32);
     uint64_t e1 = Mix(hv ^ 1), e2 = Mix(hv ^ 2);
