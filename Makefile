@@ -23,8 +23,10 @@ test: build-debug
 	cd build/debug && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
-	@cmake --build build/release -j $(JOBS) --target inventory_bench s3_bench
-	./build/release/inventory_bench --objects 200000 && ./build/release/s3_bench --duration-seconds 3 --list-keys 20000 --report-keys 200000
+	@cmake --build build/release -j $(JOBS) --target inventory_bench s3_bench scan_bench
+	./build/release/inventory_bench --objects 200000
+	./build/release/s3_bench --duration-seconds 3 --list-keys 20000 --report-keys 200000
+	./build/release/scan_bench --objects 100000
 
 # Runs every libFuzzer target for FUZZ_SECONDS (default 60) each; crashers land in build/fuzz/crashes.
 FUZZ_SECONDS ?= 60

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -119,6 +120,12 @@ double LoadAverage1() {
   return a;
 }
 
+void PrintMachine() {
+  std::printf("machine: %u cpus, load average %s\n", std::thread::hardware_concurrency(),
+              LoadAverage().c_str());
+  std::fflush(stdout);
+}
+
 struct RssSampler::State {
   std::mutex mu;
   std::condition_variable cv;
@@ -161,6 +168,11 @@ uint64_t RssSampler::Stop() {
   return peak;
 }
 
+std::string DefaultTmpDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
 Result<std::string> MakeTempDir(const std::string& parent, const std::string& name) {
   std::error_code ec;
   std::filesystem::create_directories(parent, ec);
@@ -175,6 +187,19 @@ Status RemoveTree(const std::string& path) {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
   if (ec) return Status::IOError("remove " + path + ": " + ec.message());
+  return Status::OK();
+}
+
+ScopedDataDir::~ScopedDataDir() {
+  if (made() && !keep_) RemoveTree(made_dir_).IgnoreError();
+}
+
+Status ScopedDataDir::Prepare(const std::string& parent, const std::string& name, bool keep,
+                              std::string* data_dir) {
+  if (!data_dir->empty()) return Status::OK();
+  ASSIGN_OR_RETURN(*data_dir, MakeTempDir(parent, name));
+  made_dir_ = *data_dir;
+  keep_ = keep;
   return Status::OK();
 }
 

@@ -40,6 +40,8 @@ double ProcessCpuSecondsOf(pid_t pid);
 // "1.23 4.56 7.89" from /proc/loadavg (1, 5, 15 minutes).
 std::string LoadAverage();
 double LoadAverage1();
+// Prints "machine: N cpus, load average ..." and flushes stdout (a benchmark's header line).
+void PrintMachine();
 
 // Samples the resident set (VmRSS, read from /proc/self/statm) every `period_ms` on a background
 // thread between Start() and Stop(), keeping the peak: the honest peak of one phase (VmHWM covers
@@ -58,9 +60,32 @@ class RssSampler {
   State* state_ = nullptr;
 };
 
+// $TMPDIR, or /tmp when it is unset or empty (the default parent of temporary directories).
+std::string DefaultTmpDir();
 // Makes a fresh directory `parent/name-XXXXXX`; returns its path.
 Result<std::string> MakeTempDir(const std::string& parent, const std::string& name);
 Status RemoveTree(const std::string& path);
+
+// A benchmark's data directory: the one given, or a fresh temporary one that is removed when this
+// goes out of scope (on failure too: it can hold gigabytes), unless kept.
+class ScopedDataDir {
+ public:
+  ScopedDataDir() = default;
+  ~ScopedDataDir();
+  ScopedDataDir(const ScopedDataDir&) = delete;
+  ScopedDataDir& operator=(const ScopedDataDir&) = delete;
+
+  // When *data_dir is empty, makes a fresh directory `parent/name-XXXXXX` and stores its path in
+  // *data_dir; `keep` leaves it in place at the end.
+  Status Prepare(const std::string& parent, const std::string& name, bool keep,
+                 std::string* data_dir);
+  // Whether Prepare made the directory.
+  bool made() const { return !made_dir_.empty(); }
+
+ private:
+  std::string made_dir_;  // "" = none made
+  bool keep_ = false;
+};
 // Bytes under `path` (regular files, recursively).
 uint64_t TreeBytes(const std::string& path);
 

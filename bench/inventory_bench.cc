@@ -5,7 +5,8 @@
 //             average, some versions and delete markers) through ObjectStore::BulkLoadForBenchmark
 //             in batches of 100,000 versions, then flushes and compacts (steady-state metadata
 //             bytes per object).
-//   2. floors scan only: iterate the snapshot (ObjectStore::NewSnapshotScan), no encoding;
+//   2. floors scan only: iterate the snapshot (ObjectStore::NewSnapshotScans, one thread per
+//             part, as the report splits it), no encoding;
 //             scan + extract: also turn each version into a row batch (RowExtractor), no writer;
 //             compress only: gzip the report's own CSV bytes (decompressed first, untimed) with
 //             io::GzipOutputStream (ISA-L igzip, the report's compressor) into a null sink.
@@ -62,7 +63,6 @@ constexpr const char* kSourceBucket = "bench-source";
 constexpr const char* kReportBucket = "bench-reports";
 constexpr const char* kAccountId = "100000000002";
 constexpr const char* kMarkerFile = "inventory-bench.json";  // in the data dir: what was loaded
-constexpr size_t kLoadBatchVersions = 100'000;
 
 struct Flags {
   uint64_t objects = 1'000'000;
@@ -76,6 +76,7 @@ struct Flags {
   bool skip_walk = false;
   bool load_only = false;
   uint64_t max_rows_per_file = 1'000'000;
+  int threads = 0;  // of the scans and reports; 0 = one per core
   uint64_t walk_full_max = 1'000'000;
   uint64_t walk_sample_pages = 200;
   // Internal: the phase a child runs.
@@ -107,31 +108,16 @@ Status LoadPhase(const Flags& flags) {
   options.data_dir = flags.data_dir;
   options.sync_writes = false;
   ASSIGN_OR_RETURN(auto st, store::ObjectStore::Open(options));
-  store::Account account{kAccountId, HexLower(RandomBytes(32)), "bench"};
-  RETURN_IF_ERROR(st->PutAccount(account));
-  RETURN_IF_ERROR(st->PutAccessKey({flags.access_key, flags.secret_key, kAccountId, true}));
-  store::Bucket source;
-  source.name = kSourceBucket;
-  source.owner_account_id = kAccountId;
-  source.region = "us-east-1";
-  source.versioning = store::Versioning::kEnabled;
-  RETURN_IF_ERROR(st->CreateBucket(source));
-  store::Bucket reports = source;
-  reports.name = kReportBucket;
-  reports.versioning = store::Versioning::kUnversioned;
-  RETURN_IF_ERROR(st->CreateBucket(reports));
+  RETURN_IF_ERROR(CreateBenchAccount(st.get(), {kAccountId, "bench", flags.access_key,
+                                                flags.secret_key, kSourceBucket, kReportBucket}));
 
   SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
-  std::vector<store::ObjectVersion> batch;
-  batch.reserve(kLoadBatchVersions + 8);
   uint64_t versions = 0, delete_markers = 0, current = 0, key_bytes = 0;
   uint64_t key_min = UINT64_MAX, key_max = 0;
   std::string previous_key;
   auto start = SteadyClock::now();
-  for (uint64_t i = 0; i < flags.objects; ++i) {
-    size_t first = batch.size();
-    size_t n = gen.AppendVersions(i, &batch);
-    const std::string& key = batch[first].key;
+  RETURN_IF_ERROR(BulkLoad(st.get(), gen, [&](uint64_t i, auto object_versions) {
+    const std::string& key = object_versions.front().key;
     if (i > 0 && !(previous_key < key)) {
       return Status::Internal("synthetic keys are not increasing at " + std::to_string(i));
     }
@@ -139,22 +125,18 @@ Status LoadPhase(const Flags& flags) {
     key_bytes += key.size();
     key_min = std::min<uint64_t>(key_min, key.size());
     key_max = std::max<uint64_t>(key_max, key.size());
-    versions += n;
-    if (batch.back().is_delete_marker) {
+    versions += object_versions.size();
+    if (object_versions.back().is_delete_marker) {
       ++delete_markers;
     } else {
       ++current;
-    }
-    if (batch.size() >= kLoadBatchVersions) {
-      RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
-      batch.clear();
     }
     if ((i + 1) % 10'000'000 == 0) {
       std::cerr << "inventory_bench: loaded " << WithThousands(i + 1) << " objects, "
                 << Fixed(SecondsSince(start), 1) << " s\n";
     }
-  }
-  RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+    return Status::OK();
+  }));
   double load_seconds = SecondsSince(start);
   start = SteadyClock::now();
   ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(!flags.no_compact));
@@ -220,38 +202,61 @@ void AddProcessFigures(json* j, double seconds, double cpu_before, uint64_t samp
   (*j)["load1"] = LoadAverage1();
 }
 
-// Scan only, or scan + extract (RowExtractor into bounded RowBatches, as the report job does).
+// Scan only, or scan + extract (RowExtractor into bounded RowBatches, as the report job does),
+// one thread per part of the snapshot, as the report job splits it.
 Status ScanPhase(const Flags& flags, bool extract) {
   ASSIGN_OR_RETURN(auto st, OpenStore(flags.data_dir));
   ASSIGN_OR_RETURN(store::Bucket source, st->GetBucket(kSourceBucket));
   inventory::InventoryConfiguration config = BenchConfig(format::FileFormat::kCsv, flags.versions);
-  inventory::ExtractContext context;
-  context.source_bucket = source.name;
-  inventory::RowExtractor extractor(config, context);
-  format::RowBatch batch(extractor.schema().size());
+  inventory::ReportJobOptions job_options;
+  job_options.threads = flags.threads;
+  struct PartCounts {
+    uint64_t rows_in = 0, rows_out = 0, checksum = 0;
+  };
+  auto scan_part = [&](store::SnapshotScan& scan, PartCounts* counts) {
+    inventory::ExtractContext context;
+    context.source_bucket = source.name;
+    inventory::RowExtractor extractor(config, context);
+    format::RowBatch batch(extractor.schema().size());
+    store::ObjectVersion v;
+    while (scan.Next(&v)) {
+      ++counts->rows_in;
+      counts->checksum += v.key.size() + v.size;
+      if (!extract) {
+        if (v.is_latest && !v.is_delete_marker) ++counts->rows_out;
+        continue;
+      }
+      if (!extractor.Includes(v)) continue;
+      extractor.Append(v, &batch);
+      ++counts->rows_out;
+      if (batch.num_rows() >= 4096) batch.Clear();
+    }
+  };
   RssSampler sampler;
   sampler.Start();
   double cpu_before = ProcessCpuSeconds();
   auto start = SteadyClock::now();
-  ASSIGN_OR_RETURN(auto scan, st->NewSnapshotScan(kSourceBucket, ""));
-  store::ObjectVersion v;
-  uint64_t rows_in = 0, rows_out = 0, checksum = 0;
-  while (scan->Next(&v)) {
-    ++rows_in;
-    checksum += v.key.size() + v.size;
-    if (!extract) {
-      if (v.is_latest && !v.is_delete_marker) ++rows_out;
-      continue;
+  ASSIGN_OR_RETURN(auto scans, st->NewSnapshotScans(kSourceBucket, "", job_options.Threads()));
+  std::vector<PartCounts> counts(scans.size());
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < scans.size(); ++i) {
+      threads.emplace_back(scan_part, std::ref(*scans[i]), &counts[i]);
     }
-    if (!extractor.Includes(v)) continue;
-    extractor.Append(v, &batch);
-    ++rows_out;
-    if (batch.num_rows() >= 4096) batch.Clear();
   }
-  RETURN_IF_ERROR(scan->status());
+  PartCounts total;
+  for (size_t i = 0; i < scans.size(); ++i) {
+    RETURN_IF_ERROR(scans[i]->status());
+    total.rows_in += counts[i].rows_in;
+    total.rows_out += counts[i].rows_out;
+    total.checksum += counts[i].checksum;
+  }
   double seconds = SecondsSince(start);
   uint64_t peak = sampler.Stop();
-  json j = {{"rows_in", rows_in}, {"rows_out", rows_out}, {"checksum", checksum}};
+  json j = {{"rows_in", total.rows_in},
+            {"rows_out", total.rows_out},
+            {"checksum", total.checksum},
+            {"parts", scans.size()}};
   AddProcessFigures(&j, seconds, cpu_before, peak);
   PrintResult(j);
   return Status::OK();
@@ -263,6 +268,7 @@ Status ReportPhase(const Flags& flags) {
   inventory::InventoryConfiguration config = BenchConfig(ParseFormat(flags.format), flags.versions);
   inventory::ReportJobOptions options;
   options.max_rows_per_file = flags.max_rows_per_file;
+  options.threads = flags.threads;
   inventory::RunRecord run;
   run.run_id = inventory::NewRunId(SystemClock::Default()->NowMillis());
   run.bucket = source.name;
@@ -400,6 +406,8 @@ Result<PhaseRun> RunPhaseChild(const Flags& flags, const std::string& name,
   if (flags.no_compact) args.push_back("--no-compact");
   args.push_back("--max-rows-per-file");
   args.push_back(std::to_string(flags.max_rows_per_file));
+  args.push_back("--threads");
+  args.push_back(std::to_string(flags.threads));
   args.insert(args.end(), extra.begin(), extra.end());
   std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", name.c_str(),
                LoadAverage().c_str());
@@ -513,9 +521,7 @@ int RunParent(Flags flags) {
   std::printf("inventory_bench: objects=%s formats=%s versions=%s max-rows-per-file=%s\n",
               WithThousands(flags.objects).c_str(), flags.formats.c_str(), flags.versions.c_str(),
               WithThousands(flags.max_rows_per_file).c_str());
-  std::printf("machine: %u cpus, load average %s\n", std::thread::hardware_concurrency(),
-              LoadAverage().c_str());
-  std::fflush(stdout);
+  PrintMachine();
 
   // The walk needs the server binary: say so now, not after a long load.
   if (!flags.skip_walk && !flags.load_only && ::access(flags.stocktake_bin.c_str(), X_OK) != 0) {
@@ -525,23 +531,12 @@ int RunParent(Flags flags) {
               << " (build the `stocktake` target, pass --stocktake-bin, or --skip-walk)\n";
     return 2;
   }
-  bool made_dir = false;
-  if (flags.data_dir.empty()) {
-    auto dir = MakeTempDir(flags.tmp_dir, "inventory-bench");
-    if (!dir.ok()) return Fail(dir.status());
-    flags.data_dir = *dir;
-    made_dir = true;
+  ScopedDataDir data_dir;
+  if (Status st = data_dir.Prepare(flags.tmp_dir, "inventory-bench",
+                                   flags.keep_data_dir || flags.load_only, &flags.data_dir);
+      !st.ok()) {
+    return Fail(st);
   }
-  // A temporary data directory is removed on failure too (it can hold gigabytes).
-  struct RemoveOnExit {
-    const Flags& flags;
-    bool armed;
-    ~RemoveOnExit() {
-      if (armed && !flags.keep_data_dir && !flags.load_only) {
-        RemoveTree(flags.data_dir).IgnoreError();
-      }
-    }
-  } remove_on_exit{flags, made_dir};
   std::string marker_path = flags.data_dir + "/" + kMarkerFile;
   json load;
   uint64_t load_rss = 0;
@@ -649,7 +644,7 @@ int RunParent(Flags flags) {
       "metadata %s MiB SST = %.1f bytes/version, %.1f bytes/object%s\n",
       Num(load, "load_seconds"),
       WithThousands(static_cast<uint64_t>(versions / Num(load, "load_seconds"))).c_str(),
-      WithThousands(kLoadBatchVersions).c_str(),
+      WithThousands(kBulkLoadBatchVersions).c_str(),
       load["compacted"].get<bool>()
           ? (", then flush + full compaction " + Fixed(Num(load, "compact_seconds"), 1) + " s")
                 .c_str()
@@ -790,10 +785,10 @@ int RunParent(Flags flags) {
   }
   std::printf("%s\n", out.dump().c_str());
 
-  if (!made_dir || flags.keep_data_dir) {
+  if (!data_dir.made() || flags.keep_data_dir) {
     std::printf("data directory kept: %s\n", flags.data_dir.c_str());
   }
-  return 0;  // remove_on_exit removes a temporary data directory
+  return 0;  // data_dir removes a temporary data directory
 }
 
 }  // namespace
@@ -803,8 +798,7 @@ int main(int argc, char** argv) {
   using stocktake::bench::Flags;
   Flags flags;
   flags.stocktake_bin = stocktake::bench::ExecutableDir() + "/stocktake";
-  const char* tmp = std::getenv("TMPDIR");
-  flags.tmp_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  flags.tmp_dir = stocktake::bench::DefaultTmpDir();
   CLI::App app{"inventory_bench: inventory report throughput, floors and the ListObjectsV2 walk"};
   app.add_option("--objects", flags.objects, "Objects (keys) in the source bucket")
       ->capture_default_str()
@@ -829,6 +823,8 @@ int main(int argc, char** argv) {
                  "Rows per report data file (the server's --inventory-max-rows-per-file)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  app.add_option("--threads", flags.threads,
+                 "Threads (key-range parts) of the scan and report phases; 0 = one per core");
   app.add_flag("--load-only", flags.load_only,
                "Only load (with --data-dir and --keep-data-dir: measure later on the same data)");
   app.add_option("--walk-full-max", flags.walk_full_max,

@@ -277,15 +277,7 @@ Status PrepareDataDir(const std::string& data_dir, const Flags& flags, double* b
   if (flags.report_keys > 0) {
     // The bucket whose inventory report runs during the "put4k+report" phase.
     SyntheticObjects gen(flags.report_keys, kInventoryBucket, account.account_id);
-    std::vector<store::ObjectVersion> batch;
-    for (uint64_t i = 0; i < flags.report_keys; ++i) {
-      gen.AppendVersions(i, &batch);
-      if (batch.size() >= 100'000) {
-        RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
-        batch.clear();
-      }
-    }
-    RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+    RETURN_IF_ERROR(BulkLoad(st.get(), gen));
     // Flush and compact, as a steady-state bucket would be.
     RETURN_IF_ERROR(st->GetStatsForBenchmark(true).status());
   }
@@ -434,9 +426,7 @@ int Run(Flags flags) {
       "slices) list-keys=%llu list-load=%s\n",
       flags.connections, flags.duration_seconds, flags.rounds,
       static_cast<unsigned long long>(flags.list_keys), flags.list_load.c_str());
-  std::printf("machine: %u cpus, load average %s\n", std::thread::hardware_concurrency(),
-              LoadAverage().c_str());
-  std::fflush(stdout);
+  PrintMachine();
   std::string endpoint = flags.endpoint;
   ServerProcess server;
   std::string data_dir;
@@ -793,8 +783,7 @@ int Run(Flags flags) {
 int main(int argc, char** argv) {
   stocktake::bench::Flags flags;
   flags.stocktake_bin = stocktake::bench::ExecutableDir() + "/stocktake";
-  const char* tmp = std::getenv("TMPDIR");
-  flags.tmp_dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  flags.tmp_dir = stocktake::bench::DefaultTmpDir();
   CLI::App app{"s3_bench: PUT/GET/ListObjectsV2 through the real server vs the durability floor"};
   app.add_option("--endpoint", flags.endpoint,
                  "Use a running server (http://HOST:PORT) instead of starting one; keys from "

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <string_view>
 
+#include "common/crypto.h"
+#include "common/encoding.h"
+
 namespace stocktake::bench {
 namespace {
 
@@ -218,6 +221,38 @@ size_t SyntheticObjects::AppendVersions(uint64_t i, std::vector<store::ObjectVer
     out->push_back(std::move(o));
   }
   return total;
+}
+
+Status CreateBenchAccount(store::ObjectStore* store, const BenchAccount& account) {
+  RETURN_IF_ERROR(
+      store->PutAccount({account.account_id, HexLower(RandomBytes(32)), account.display_name}));
+  RETURN_IF_ERROR(
+      store->PutAccessKey({account.access_key, account.secret_key, account.account_id, true}));
+  store::Bucket bucket;
+  bucket.name = account.source_bucket;
+  bucket.owner_account_id = account.account_id;
+  bucket.region = "us-east-1";
+  bucket.versioning = store::Versioning::kEnabled;
+  RETURN_IF_ERROR(store->CreateBucket(bucket));
+  bucket.name = account.report_bucket;
+  bucket.versioning = store::Versioning::kUnversioned;
+  return store->CreateBucket(bucket);
+}
+
+Status BulkLoad(store::ObjectStore* store, const SyntheticObjects& objects,
+                const VisitVersions& visit) {
+  std::vector<store::ObjectVersion> batch;
+  batch.reserve(kBulkLoadBatchVersions + 8);
+  for (uint64_t i = 0; i < objects.objects(); ++i) {
+    size_t first = batch.size();
+    size_t n = objects.AppendVersions(i, &batch);
+    if (visit) RETURN_IF_ERROR(visit(i, std::span(batch).subspan(first, n)));
+    if (batch.size() >= kBulkLoadBatchVersions) {
+      RETURN_IF_ERROR(store->BulkLoadForBenchmark(batch));
+      batch.clear();
+    }
+  }
+  return store->BulkLoadForBenchmark(batch);
 }
 
 }  // namespace stocktake::bench

@@ -15,9 +15,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "store/object_store.h"
 
 namespace stocktake::bench {
@@ -41,5 +44,32 @@ class SyntheticObjects {
   std::string bucket_;
   std::string owner_;
 };
+
+// The account of a benchmark that bulk-loads a source bucket and has reports delivered to
+// another bucket of the same account (us-east-1).
+struct BenchAccount {
+  std::string account_id;
+  std::string display_name;
+  std::string access_key;
+  std::string secret_key;
+  std::string source_bucket;  // versioning on
+  std::string report_bucket;  // unversioned
+};
+
+// Creates the account (a random canonical id), its active access key and both buckets.
+Status CreateBenchAccount(store::ObjectStore* store, const BenchAccount& account);
+
+// Sees the versions of object i (oldest first) before they are loaded; an error stops the load.
+using VisitVersions =
+    std::function<Status(uint64_t i, std::span<const store::ObjectVersion> versions)>;
+
+// Versions per ObjectStore::BulkLoadForBenchmark call of BulkLoad (the last batch is smaller).
+constexpr size_t kBulkLoadBatchVersions = 100'000;
+
+// Bulk-loads all objects of `objects` in order through ObjectStore::BulkLoadForBenchmark, in
+// batches of kBulkLoadBatchVersions (an object's versions stay in one batch, so a batch may
+// exceed it by a few); `visit` (optional) sees each object's versions first.
+Status BulkLoad(store::ObjectStore* store, const SyntheticObjects& objects,
+                const VisitVersions& visit = nullptr);
 
 }  // namespace stocktake::bench

@@ -8,7 +8,11 @@ packages=(
   zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev libbz2-dev libisal-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs
+  # tests: the reference Prometheus text parser (test_operability.py), the openssl CLI (test_tls.py)
+  python3-prometheus-client openssl
 )
+# Not here: Ceph (radosgw ceph-mon ceph-osd) for tests/integration/test_scan_rgw.py, about 60
+# packages and a minute of apt for one optional test; it is skipped without them (README).
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

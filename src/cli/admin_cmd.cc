@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/client_flags.h"
+#include "cli/fsck_cmd.h"
 
 namespace stocktake::cli {
 namespace {
@@ -163,6 +164,7 @@ void AddAdminCommand(CLI::App& app) {
   CLI::App* whoami = admin->add_subcommand("whoami", "Show the account of the given keys");
   flags->AddTo(whoami);
   whoami->callback([flags]() { std::exit(WhoAmI(*flags)); });
+  AddFsckCommand(*admin);
 
   CLI::App* account = admin->add_subcommand("account", "Create, list and delete accounts");
   account->require_subcommand(1);

@@ -12,11 +12,14 @@ void ClientFlags::AddTo(CLI::App* command) {
   command->add_option("--secret-key", secret_key,
                       "Secret access key (default $AWS_SECRET_ACCESS_KEY)");
   command->add_option("--region", region, "Region (default $AWS_REGION or us-east-1)");
+  command->add_option("--ca-bundle", ca_bundle,
+                      "https endpoints: PEM file of the CAs to trust (default $AWS_CA_BUNDLE, "
+                      "else the system store)");
 }
 
 std::unique_ptr<s3::S3Client> ClientFlags::Connect() const {
   auto client = s3::S3Client::Create(
-      s3::ResolveClientOptions(endpoint, access_key, secret_key, region));
+      s3::ResolveClientOptions(endpoint, access_key, secret_key, region, ca_bundle));
   if (!client.ok()) {
     std::cerr << "stocktake: " << client.status().message() << "\n";
     std::exit(2);

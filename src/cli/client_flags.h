@@ -16,6 +16,7 @@ struct ClientFlags {
   std::string access_key;
   std::string secret_key;
   std::string region;
+  std::string ca_bundle;
 
   void AddTo(CLI::App* command);
   // Connects (lazily) with the resolved options; prints the reason and exits on failure.

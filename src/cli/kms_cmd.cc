@@ -1,7 +1,9 @@
 #include "cli/kms_cmd.h"
 
+#include <fstream>
 #include <iostream>
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "cli/client_flags.h"
 
@@ -11,6 +13,12 @@ namespace {
 struct CreateKeyOptions {
   ClientFlags client;
   std::string description;
+};
+
+struct KeyPolicyOptions {
+  ClientFlags client;
+  std::string key_id;
+  std::string policy;  // put-key-policy: the JSON itself, or a file (optionally file://...)
 };
 
 // Sends a service-level call of the key-service extension; prints the server's error and
@@ -57,6 +65,40 @@ int ListKeys(const ClientFlags& flags) {
   return 0;
 }
 
+// --policy is the document when it looks like one ('{' first), else the file holding it.
+std::optional<std::string> PolicyDocument(std::string_view value) {
+  size_t first = value.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && value[first] == '{') return std::string(value);
+  std::string_view path = value.starts_with("file://") ? value.substr(7) : value;
+  std::ifstream in{std::string(path), std::ios::binary};
+  if (!in) {
+    std::cerr << "stocktake: cannot read policy file " << path << "\n";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int PutKeyPolicy(const KeyPolicyOptions& options) {
+  std::optional<std::string> document = PolicyDocument(options.policy);
+  if (!document) return 1;
+  s3::S3Call call;
+  call.method = "PUT";
+  call.query = {{"kms-key-policy", ""}, {"key-id", options.key_id}};
+  call.body = *document;
+  return Call(options.client, call) ? 0 : 1;
+}
+
+int GetKeyPolicy(const KeyPolicyOptions& options) {
+  s3::S3Call call;
+  call.query = {{"kms-key-policy", ""}, {"key-id", options.key_id}};
+  auto body = Call(options.client, call);
+  if (!body) return 1;
+  std::cout << *body << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddKmsCommand(CLI::App& app) {
@@ -75,6 +117,24 @@ void AddKmsCommand(CLI::App& app) {
                                        "description)");
   list_flags->AddTo(list);
   list->callback([list_flags]() { std::exit(ListKeys(*list_flags)); });
+
+  auto put_policy = std::make_shared<KeyPolicyOptions>();
+  CLI::App* put = kms->add_subcommand("put-key-policy",
+                                      "Replace a key's policy (who besides its account may use "
+                                      "it, e.g. S3 for inventory reports)");
+  put_policy->client.AddTo(put);
+  put->add_option("--key-id", put_policy->key_id, "Key id or ARN")->required();
+  put->add_option("--policy", put_policy->policy, "The policy JSON, or a file holding it")
+      ->required();
+  put->callback([put_policy]() { std::exit(PutKeyPolicy(*put_policy)); });
+
+  auto get_policy = std::make_shared<KeyPolicyOptions>();
+  CLI::App* get = kms->add_subcommand("get-key-policy",
+                                      "Print a key's policy (AWS's default key policy when none "
+                                      "was put)");
+  get_policy->client.AddTo(get);
+  get->add_option("--key-id", get_policy->key_id, "Key id or ARN")->required();
+  get->callback([get_policy]() { std::exit(GetKeyPolicy(*get_policy)); });
 }
 
 }  // namespace stocktake::cli

@@ -9,6 +9,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"Stocktake: an S3-compatible server with S3 Inventory reports"};
+  app.set_version_flag("--version", "stocktake " STOCKTAKE_VERSION);
   app.require_subcommand(1);
   // Every flag can also come from a TOML/INI file: `stocktake serve --config stocktake.toml` with
   // e.g. `data-dir = "/var/lib/stocktake"` and `port = 9000`.

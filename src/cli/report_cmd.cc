@@ -34,7 +34,7 @@ struct CommonFlags {
   report::ReportOptions Options() const {
     report::ReportOptions options;
     options.client = s3::ResolveClientOptions(client.endpoint, client.access_key, client.secret_key,
-                                              client.region);
+                                              client.region, client.ca_bundle);
     options.data_root = data_root;
     return options;
   }

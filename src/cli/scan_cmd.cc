@@ -20,6 +20,7 @@ struct ScanFlags {
   std::string profile, source_profile, destination_profile;
   std::string region, source_region, destination_region;
   std::string checkpoint, temp_dir, progress = "auto";
+  std::string ca_bundle;
   int concurrency = 8;
   int head_concurrency = 0;
   int page_size = 1000;
@@ -117,6 +118,10 @@ Result<scan::ScanOptions> BuildOptions(const ScanFlags& flags) {
                        {"destination", pick(flags.destination_profile, flags.profile),
                         flags.destination_endpoint, pick(flags.destination_region, flags.region)},
                        env));
+  if (!flags.ca_bundle.empty()) {
+    options.source_settings.ca_bundle = flags.ca_bundle;
+    options.destination_settings.ca_bundle = flags.ca_bundle;
+  }
   if (flags.concurrency < 1 || flags.concurrency > 256) {
     return Status::InvalidArgument("--concurrency must be between 1 and 256");
   }
@@ -202,6 +207,9 @@ void AddInventoryScanCommand(CLI::App* inventory) {
                    "HEAD/GetObjectAcl requests in flight (default 4 x --concurrency, max 64)");
   scan->add_option("--checkpoint", flags->checkpoint,
                    "Journal file making the scan resumable: rerun with it to continue");
+  scan->add_option("--ca-bundle", flags->ca_bundle,
+                   "https endpoints: PEM file of the CAs to trust (default $AWS_CA_BUNDLE, the "
+                   "profile's ca_bundle, else the system store)");
   scan->add_option("--profile", flags->profile, "AWS profile for both sides");
   scan->add_option("--source-profile", flags->source_profile, "AWS profile of the source");
   scan->add_option("--destination-profile", flags->destination_profile,

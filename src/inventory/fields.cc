@@ -161,7 +161,13 @@ Value ExtractObjectLockEventHoldDuration(const ExtractInput& in) {
   return Str(in, text);
 }
 
-Value ExtractEmpty(const ExtractInput&) { return Value::Null(); }
+Value ExtractLifecycleExpirationDate(const ExtractInput& in) {
+  if (IsMarker(in) || in.context.lifecycle_rules.empty()) return Value::Null();
+  // Spec §7: objects whose replication FAILED have no lifecycle expiration date.
+  if (in.version.replication_status == "FAILED") return Value::Null();
+  auto due = store::ExpirationMs(in.context.lifecycle_rules, in.version, in.position);
+  return due ? Value::Int(*due) : Value::Null();
+}
 
 int64_t TieringReferenceMs(const store::ObjectVersion& v) {
   return std::max(v.last_access_ms, v.last_modified_ms);
@@ -275,7 +281,8 @@ constexpr std::array<FieldInfo, kNumFields> kFields = {{
     {FieldId::kObjectOwner, "ObjectOwner", "ObjectOwner", "object_owner", ColumnType::kString, kOpt,
      ExtractObjectOwner},
     {FieldId::kLifecycleExpirationDate, "LifecycleExpirationDate", "LifecycleExpirationDate",
-     "lifecycle_expiration_date", ColumnType::kTimestampMillis, kOpt, ExtractEmpty},
+     "lifecycle_expiration_date", ColumnType::kTimestampMillis, kOpt,
+     ExtractLifecycleExpirationDate},
     {FieldId::kIntelligentTieringReferenceDate, "IntelligentTieringReferenceDate",
      "IntelligentTieringReferenceDate", "intelligent_tiering_reference_date",
      ColumnType::kTimestampMillis, kOpt, ExtractIntelligentTieringReferenceDate},
@@ -399,7 +406,7 @@ bool RowExtractor::Includes(const store::ObjectVersion& version) const {
 }
 
 void RowExtractor::Append(const store::ObjectVersion& version, format::RowBatch* batch) {
-  const ExtractInput input{version, context_, batch, &scratch_, &scratch2_};
+  const ExtractInput input{version, context_, position_, batch, &scratch_, &scratch2_};
   for (size_t i = 0; i < extractors_.size(); ++i) {
     batch->mutable_column(i).push_back(extractors_[i](input));
   }

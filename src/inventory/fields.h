@@ -39,8 +39,12 @@
 //   - ChecksumAlgorithm: the API enum spelling stored with the object (CRC32, SHA256, ...).
 //   - ObjectOwner: the owner's canonical user ID; empty when the owner is unknown.
 //   - ObjectAccessControlList: base64 of compact JSON (spec §7), see ExtractContext.
-//   - ReplicationStatus: the stored value or empty. LifecycleExpirationDate: empty (no lifecycle
-//     evaluation yet).
+//   - ReplicationStatus: the stored value or empty.
+//   - LifecycleExpirationDate: when the source bucket's lifecycle rules expire the version
+//     (store::ExpirationMs: current versions by Expiration Days/Date, noncurrent ones by
+//     NoncurrentVersionExpiration counted from when the next newer version was written), a
+//     timestamp like LastModifiedDate; empty when no enabled rule expires it, for delete-marker
+//     rows and for FAILED replication (spec §7).
 #pragma once
 
 #include <cstdint>
@@ -53,6 +57,7 @@
 
 #include "format/row_batch.h"
 #include "format/schema.h"
+#include "store/lifecycle_rules.h"
 #include "store/object_store.h"
 
 namespace stocktake::inventory {
@@ -114,6 +119,8 @@ struct ExtractContext {
   // Returns false when the document cannot be read; the row's ACL then has status UNAVAILABLE.
   // When unset, non-default ACLs are reported UNAVAILABLE.
   std::function<bool(std::string_view acl_document, std::string* out)> append_acl_grants;
+  // The source bucket's lifecycle rules (LifecycleExpirationDate); empty when it has none.
+  std::vector<store::LifecycleRule> lifecycle_rules;
 };
 
 // Per-row input of an extractor. `scratch` is a buffer reused across rows (no per-row heap
@@ -121,6 +128,8 @@ struct ExtractContext {
 struct ExtractInput {
   const store::ObjectVersion& version;
   const ExtractContext& context;
+  // The version's place among its key's versions (RowExtractor::Observe).
+  const store::VersionPosition& position;
   format::RowBatch* batch;
   std::string* scratch;
   std::string* scratch2;
@@ -174,6 +183,11 @@ class RowExtractor {
   // version.is_latest to be filled (the snapshot scan does).
   bool Includes(const store::ObjectVersion& version) const;
 
+  // Call for every scanned version, in scan order, before Includes/Append: tracks each key's
+  // newer versions (LifecycleExpirationDate of noncurrent versions). Without it every version
+  // counts as the current one.
+  void Observe(const store::ObjectVersion& version) { position_ = history_.Next(version); }
+
   // Appends one row. Precondition: batch->num_columns() == schema().size().
   void Append(const store::ObjectVersion& version, format::RowBatch* batch);
 
@@ -182,6 +196,8 @@ class RowExtractor {
   std::vector<ExtractFn> extractors_;
   format::Schema schema_;
   ExtractContext context_;
+  store::VersionHistory history_;
+  store::VersionPosition position_;
   bool current_only_;
   std::string filter_prefix_;
   std::string scratch_;

@@ -586,5 +586,38 @@ TEST(FieldsTest, EventHoldColumnsAndMovingRetainUntilDate) {
   EXPECT_FALSE(row["ObjectLockEventHoldStatus"].present);
 }
 
+
+TEST(FieldsTest, LifecycleExpirationDate) {
+  InventoryConfiguration c =
+      Config(IncludedObjectVersions::kAll, {FieldId::kLifecycleExpirationDate});
+  ExtractContext ctx = Context();
+  store::LifecycleRule current;
+  current.filter.prefix = "dir/";
+  current.expiration_days = 3;
+  store::LifecycleRule noncurrent;
+  noncurrent.noncurrent_days = 1;
+  ctx.lifecycle_rules = {current, noncurrent};
+  RowExtractor extractor(c, std::move(ctx));
+  format::RowBatch batch(extractor.schema().size());
+  // Newest first: the current version, then one written a day earlier, then a delete marker.
+  store::ObjectVersion newest = Object();
+  store::ObjectVersion older = Object();
+  older.is_latest = false;
+  older.last_modified_ms -= store::kDayMs;
+  store::ObjectVersion marker = older;
+  marker.is_delete_marker = true;
+  for (const store::ObjectVersion* v : {&newest, &older, &marker}) {
+    extractor.Observe(*v);
+    extractor.Append(*v, &batch);
+  }
+  const size_t last = extractor.schema().size() - 1;
+  ASSERT_EQ(extractor.schema()[last].csv_name, "LifecycleExpirationDate");
+  const auto& cells = batch.column(last);
+  // 2022-12-12T13:20:39Z + 3 days -> 2022-12-16T00:00Z; noncurrent since then + 1 day.
+  EXPECT_EQ(cells[0].int_value, 1671148800000);
+  EXPECT_EQ(cells[1].int_value, 1670976000000);  // 2022-12-14T00:00Z
+  EXPECT_FALSE(cells[2].present);                // delete-marker rows: empty
+}
+
 }  // namespace
 }  // namespace stocktake::inventory

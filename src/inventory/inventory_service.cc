@@ -1,11 +1,17 @@
 #include "inventory/inventory_service.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace stocktake::inventory {
 namespace {
+
+// Like `nice -n 10`: under CPU contention a report gets about a tenth of a request thread's share.
+constexpr int kReportNiceness = 10;
 
 constexpr int64_t kMinuteMs = 60 * 1000;
 constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
@@ -35,7 +41,9 @@ int64_t InventoryService::CurrentSlotStart(ScheduleFrequency frequency, int64_t 
 Status InventoryService::Start() {
   RecoverInterruptedRuns();
   scheduler_ = std::thread([this] { SchedulerLoop(); });
-  worker_ = std::thread([this] { WorkerLoop(); });
+  for (int i = 0; i < std::max(options_.max_concurrent_runs, 1); ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
   return Status::OK();
 }
 
@@ -48,7 +56,9 @@ void InventoryService::Stop() {
   wake_scheduler_.notify_all();
   wake_worker_.notify_all();
   if (scheduler_.joinable()) scheduler_.join();
-  if (worker_.joinable()) worker_.join();
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
 }
 
 Status InventoryService::Persist(const RunRecord& run) {
@@ -67,6 +77,11 @@ void InventoryService::RecoverInterruptedRuns() {
       auto config = DecodeInventoryConfiguration(document);
       for (const store::InventoryRunRecord& stored : *runs) {
         auto run = DecodeRunRecord(stored.record);
+        if (run.ok() && run->state == RunState::kSucceeded) {
+          std::lock_guard lock(mu_);
+          int64_t& last = stats_.last_success_ms[{bucket.name, id}];
+          last = std::max(last, run->finished_ms);
+        }
         if (!run.ok() || run->terminal()) continue;
         // The process died during this run: remove whatever it had begun to publish (never a
         // manifest without its data), then run it again.
@@ -186,24 +201,67 @@ void InventoryService::SchedulerLoop() {
 }
 
 void InventoryService::WorkerLoop() {
+  // Reports yield the CPU to request handling: Linux nice values are per thread, and the threads
+  // a report starts inherit this one's.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kReportNiceness) != 0) {
+    spdlog::warn("inventory: cannot lower the report thread's priority");
+  }
   std::unique_lock lock(mu_);
   while (true) {
-    wake_worker_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    // The oldest queued run whose configuration is not being produced: two runs of one
+    // configuration in the same minute would share a report path.
+    auto next = queue_.end();
+    wake_worker_.wait(lock, [&] {
+      if (stopping_) return true;
+      next = std::find_if(queue_.begin(), queue_.end(), [&](const RunRecord& r) {
+        return !running_.contains({r.bucket, r.config_id});
+      });
+      return next != queue_.end();
+    });
     if (stopping_) return;
-    RunRecord run = std::move(queue_.front());
-    queue_.pop_front();
-    running_job_ = true;
+    RunRecord run = std::move(*next);
+    queue_.erase(next);
+    auto key = std::make_pair(run.bucket, run.config_id);
+    running_.insert(key);
     lock.unlock();
     Execute(std::move(run));
     lock.lock();
-    running_job_ = false;
-    if (queue_.empty()) idle_.notify_all();
+    running_.erase(key);
+    wake_worker_.notify_all();  // a run of the same configuration may be waiting
+    if (queue_.empty() && running_.empty()) idle_.notify_all();
   }
+}
+
+InventoryRunStats InventoryService::Stats() {
+  std::lock_guard lock(mu_);
+  InventoryRunStats stats = stats_;
+  stats.queued = queue_.size();
+  stats.running = running_.size();
+  return stats;
+}
+
+void InventoryService::RecordOutcome(const RunRecord& run) {
+  std::lock_guard lock(mu_);
+  double seconds = static_cast<double>(run.finished_ms - run.started_ms) / 1000;
+  size_t bucket = 0;
+  const auto& bounds = InventoryRunStats::kDurationBucketsSeconds;
+  while (bucket < bounds.size() && seconds > static_cast<double>(bounds[bucket])) ++bucket;
+  ++stats_.duration_buckets[bucket];
+  stats_.duration_sum_seconds += seconds;
+  if (run.state != RunState::kSucceeded) {
+    ++stats_.failed;
+    return;
+  }
+  ++stats_.succeeded;
+  stats_.rows_written += run.rows;
+  stats_.bytes_written += run.bytes;
+  int64_t& last = stats_.last_success_ms[{run.bucket, run.config_id}];
+  last = std::max(last, run.finished_ms);
 }
 
 void InventoryService::WaitIdle() {
   std::unique_lock lock(mu_);
-  idle_.wait(lock, [&] { return stopping_ || (queue_.empty() && !running_job_); });
+  idle_.wait(lock, [&] { return stopping_ || (queue_.empty() && running_.empty()); });
 }
 
 void InventoryService::Execute(RunRecord run) {
@@ -248,6 +306,7 @@ void InventoryService::Execute(RunRecord run) {
   run.state = st.ok() ? RunState::kSucceeded : RunState::kFailed;
   run.failure_reason = st.ok() ? "" : st.message();
   Persist(run).IgnoreError();
+  RecordOutcome(run);
   spdlog::info("inventory: run {} of {}/{} {}: {} rows, {} files{}", run.run_id, run.bucket,
                run.config_id, RunStateName(run.state), run.rows, run.files,
                st.ok() ? "" : " (" + st.message() + ")");

@@ -1,15 +1,18 @@
 // InventoryService: owns the configurations' life after PUT — the scheduler (Daily at a set UTC
 // time, Weekly on Sunday at that time, a first report within a minute of creation), the run
-// queue and its worker, on-demand runs, and recovery of runs interrupted by a crash (their
+// queue and its workers (at most max_concurrent_runs reports at once, one per configuration),
+// on-demand runs, run statistics for metrics, and recovery of runs interrupted by a crash (their
 // half-published objects are removed and the run is redone).
 //
 // Thread safety: all public methods may be called concurrently.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,7 +32,28 @@ struct InventoryServiceOptions {
   // for the first scheduled time, as AWS (which takes up to 48 h).
   bool first_run_immediately = true;
   int tick_interval_ms = 1000;
+  // Reports produced at once; more due or on-demand runs wait in the queue (never refused).
+  int max_concurrent_runs = 2;
   ReportJobOptions job;
+};
+
+// What metrics show of the runs (since start, except last_success_ms which also covers runs
+// recorded before).
+struct InventoryRunStats {
+  // Upper bounds of the run duration histogram buckets, seconds (a report takes seconds to hours).
+  static constexpr std::array<int64_t, 9> kDurationBucketsSeconds = {1,   5,    15,    60,   300,
+                                                                     900, 3600, 14400, 86400};
+  uint64_t queued = 0;
+  uint64_t running = 0;
+  uint64_t succeeded = 0;
+  uint64_t failed = 0;
+  uint64_t rows_written = 0;   // rows of the succeeded runs' reports
+  uint64_t bytes_written = 0;  // bytes of their data files
+  // Durations of the finished (succeeded or failed) runs.
+  std::array<uint64_t, kDurationBucketsSeconds.size() + 1> duration_buckets{};  // last = +Inf
+  double duration_sum_seconds = 0;
+  // Finish time of the last succeeded run by (bucket, configuration id).
+  std::map<std::pair<std::string, std::string>, int64_t> last_success_ms;
 };
 
 class InventoryService {
@@ -55,6 +79,7 @@ class InventoryService {
   void Tick();
   // Blocks until no run is queued or running (tests, benchmarks).
   void WaitIdle();
+  InventoryRunStats Stats();
 
   // The start of the schedule slot containing now_ms: the latest daily time (or Sunday at that
   // time, for weekly) at or before now_ms.
@@ -68,6 +93,7 @@ class InventoryService {
   void SchedulerLoop();
   void WorkerLoop();
   void Execute(RunRecord run);
+  void RecordOutcome(const RunRecord& run);
   Status Persist(const RunRecord& run);
   void RecoverInterruptedRuns();
   Result<RunRecord> Enqueue(const std::string& bucket, const std::string& config_id,
@@ -82,11 +108,12 @@ class InventoryService {
   std::condition_variable wake_worker_;
   std::condition_variable idle_;
   std::deque<RunRecord> queue_;
-  bool running_job_ = false;
+  std::set<std::pair<std::string, std::string>> running_;  // (bucket, config id) being produced
   bool stopping_ = false;
+  InventoryRunStats stats_;  // queued/running are filled in by Stats()
   std::map<std::pair<std::string, std::string>, ConfigState> config_states_;
   std::thread scheduler_;
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace stocktake::inventory

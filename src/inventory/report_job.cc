@@ -1,5 +1,7 @@
 #include "inventory/report_job.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -83,8 +85,7 @@ class DataFileWriter {
   Status Open() {
     ASSIGN_OR_RETURN(blob_, store_.NewBlob(encryption_));
     blob_stream_ = std::make_unique<BlobOutputStream>(blob_.get());
-    hashing_ = std::make_unique<io::HashingOutputStream>(blob_stream_.get());
-    writer_ = NewWriter(layout_.format(), schema_, hashing_.get(), options_.writer);
+    writer_ = NewWriter(layout_.format(), schema_, blob_stream_.get(), options_.writer);
     if (writer_ == nullptr) {
       return Status::FailedPrecondition(std::string("the ") +
                                         format::FileFormatName(layout_.format()) +
@@ -102,12 +103,12 @@ class DataFileWriter {
     RETURN_IF_ERROR(writer_->Finish());
     PendingFile file;
     file.manifest_entry.key = layout_.DataKey(RandomUuid());
-    file.manifest_entry.size = hashing_->bytes_written();
-    file.manifest_entry.md5_hex = hashing_->md5_hex();
+    // The blob hashed the plaintext it stored: the manifest's size and MD5 of the object.
+    file.manifest_entry.size = blob_->size();
+    file.manifest_entry.md5_hex = blob_->md5_hex();
     file.blob = std::move(blob_);
     files->push_back(std::move(file));
     writer_.reset();
-    hashing_.reset();
     blob_stream_.reset();
     return Status::OK();
   }
@@ -125,9 +126,64 @@ class DataFileWriter {
   const store::BlobEncryption& encryption_;
   std::unique_ptr<store::BlobWriter> blob_;
   std::unique_ptr<BlobOutputStream> blob_stream_;
-  std::unique_ptr<io::HashingOutputStream> hashing_;
   std::unique_ptr<format::ReportWriter> writer_;
 };
+
+// Smaller Parquet row groups / ORC stripes compress worse and make readers seek more.
+constexpr uint64_t kMinRowGroupBytes = uint64_t{16} << 20;
+
+constexpr const char* kCancelledReason =
+    "The run was cancelled: its inventory configuration was deleted or the server is stopping.";
+
+// What one part of the snapshot (one thread) produced: finished data files, in key order.
+struct PartOutput {
+  std::vector<PendingFile> files;
+  uint64_t rows = 0;
+  Status status;
+};
+
+// Writes the rows of one snapshot part into its own data files. `should_stop` is polled between
+// batches (cancellation, or another part failed).
+void WritePart(store::SnapshotScan& scan, RowExtractor& extractor, DataFileWriter& file,
+               const ReportJobOptions& options, const std::function<Status()>& should_stop,
+               PartOutput* out) {
+  format::RowBatch batch(extractor.schema().size());
+  store::ObjectVersion version;
+  std::string last_key;
+  auto flush_batch = [&]() -> Status {
+    if (batch.num_rows() == 0) return Status::OK();
+    Status st = file.Add(batch);
+    batch.Clear();
+    return st;
+  };
+  Status st;
+  while (st.ok() && scan.Next(&version)) {
+    extractor.Observe(version);
+    if (!extractor.Includes(version)) continue;
+    // Split only between keys, so that each key's versions stay in one file.
+    if (file.is_open() && version.key != last_key &&
+        file.rows_in_file() + batch.num_rows() >= options.max_rows_per_file) {
+      st = flush_batch();
+      if (st.ok()) st = file.Close(&out->files);
+    }
+    if (st.ok() && !file.is_open()) st = file.Open();
+    if (!st.ok()) break;
+    extractor.Append(version, &batch);
+    last_key.assign(version.key);
+    ++out->rows;
+    if (batch.num_rows() >= options.batch_rows) {
+      st = flush_batch();
+      if (st.ok()) st = should_stop();
+    }
+  }
+  if (st.ok()) st = scan.status();
+  if (st.ok() && file.is_open()) {
+    st = flush_batch();
+    if (st.ok()) st = file.Close(&out->files);
+  }
+  if (!st.ok() && file.is_open()) file.Abandon();
+  out->status = std::move(st);
+}
 
 Result<store::Bucket> CheckDestination(store::ObjectStore& store, const ReportJobOptions& options,
                                        const InventoryConfiguration& config,
@@ -175,7 +231,9 @@ struct ReportSse {
 };
 
 Result<ReportSse> ResolveReportEncryption(store::ObjectStore& store,
+                                          const ReportJobOptions& options,
                                           const InventoryConfiguration& config,
+                                          const store::Bucket& source,
                                           const store::Bucket& destination) {
   ReportSse out;
   std::string key_id;
@@ -207,7 +265,12 @@ Result<ReportSse> ResolveReportEncryption(store::ObjectStore& store,
     }
     return key.status();
   }
-  if (key->account_id != destination.owner_account_id) {
+  // Any other key use (another account's key, or a report crossing accounts) needs the key
+  // policy to let S3 in, as on AWS.
+  bool same_account = key->account_id == destination.owner_account_id &&
+                      key->account_id == source.owner_account_id;
+  if (!same_account &&
+      (!options.authorize_kms_key || !options.authorize_kms_key(source, *key).ok())) {
     return Status::PermissionDenied(kAccessDeniedReason);
   }
   out.blob.kms_key_id = key->arn;
@@ -251,94 +314,105 @@ Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
 
 }  // namespace
 
+int ReportJobOptions::Threads() const {
+  if (threads > 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
                  const InventoryConfiguration& config, const store::Bucket& source, RunRecord* run,
                  const ReportJobHooks& hooks) {
   ASSIGN_OR_RETURN(store::Bucket destination, CheckDestination(store, options, config, source));
 
   std::string prefix = config.filter_prefix.value_or("");
-  ASSIGN_OR_RETURN(auto scan, store.NewSnapshotScan(source.name, prefix));
-  run->snapshot_ms = scan->snapshot_ms();
-  ReportLayout layout(config, source.name, scan->snapshot_ms());
+  ASSIGN_OR_RETURN(auto scans, store.NewSnapshotScans(source.name, prefix, options.Threads()));
+  const int64_t snapshot_ms = scans.front()->snapshot_ms();
+  run->snapshot_ms = snapshot_ms;
+  ReportLayout layout(config, source.name, snapshot_ms);
   // Fail before scanning when S3 may not even write the manifest (the usual refusal).
   RETURN_IF_ERROR(AuthorizeDelivery(options, source, destination, layout.ManifestKey()));
+  ASSIGN_OR_RETURN(ReportSse sse,
+                   ResolveReportEncryption(store, options, config, source, destination));
 
-  std::map<std::string, std::string, std::less<>> canonical_ids;
-  ExtractContext context;
-  context.source_bucket = source.name;
-  context.bucket_object_lock_enabled = source.object_lock_enabled;
-  // Tiers are evaluated at the snapshot instant, like every other cell of the report.
-  context.now_ms = scan->snapshot_ms();
-  context.append_acl_grants = AppendAclGrantsJson;
-  context.canonical_id_for_account = [&store, &canonical_ids](std::string_view account_id) {
-    auto it = canonical_ids.find(account_id);
-    if (it == canonical_ids.end()) {
-      auto account = store.GetAccount(account_id);
-      it = canonical_ids
-               .emplace(std::string(account_id),
-                        account.ok() ? account->canonical_id : std::string())
-               .first;
-    }
-    return std::string_view(it->second);
+  // LifecycleExpirationDate evaluates the source bucket's rules as they are at the run.
+  ASSIGN_OR_RETURN(std::vector<store::LifecycleRule> lifecycle_rules,
+                   store::LifecycleRulesOf(source));
+  // One extractor per part: extractors keep scratch state and a cache of canonical ids.
+  auto new_extractor = [&]() {
+    auto canonical_ids = std::make_shared<std::map<std::string, std::string, std::less<>>>();
+    ExtractContext context;
+    context.source_bucket = source.name;
+    context.bucket_object_lock_enabled = source.object_lock_enabled;
+    // Tiers are evaluated at the snapshot instant, like every other cell of the report.
+    context.now_ms = snapshot_ms;
+    context.append_acl_grants = AppendAclGrantsJson;
+    context.lifecycle_rules = lifecycle_rules;
+    context.canonical_id_for_account = [&store, canonical_ids](std::string_view account_id) {
+      auto it = canonical_ids->find(account_id);
+      if (it == canonical_ids->end()) {
+        auto account = store.GetAccount(account_id);
+        it = canonical_ids
+                 ->emplace(std::string(account_id),
+                           account.ok() ? account->canonical_id : std::string())
+                 .first;
+      }
+      return std::string_view(it->second);
+    };
+    return std::make_unique<RowExtractor>(config, std::move(context));
   };
-  RowExtractor extractor(config, std::move(context));
-  const format::Schema& schema = extractor.schema();
+  // Parts buffer row groups (stripes) at once: together they keep to the configured budget.
+  ReportJobOptions part_options = options;
+  part_options.writer.row_group_bytes =
+      std::max(options.writer.row_group_bytes / scans.size(), kMinRowGroupBytes);
+  std::vector<std::unique_ptr<RowExtractor>> extractors;
+  std::vector<std::unique_ptr<DataFileWriter>> writers;
+  for (size_t i = 0; i < scans.size(); ++i) {
+    extractors.push_back(new_extractor());
+    writers.push_back(std::make_unique<DataFileWriter>(store, part_options, layout,
+                                                       extractors.back()->schema(), sse.blob));
+  }
+  const format::Schema& schema = extractors.front()->schema();
+
+  // Each part on its own thread (the first on this one); the first failure stops the others.
+  std::atomic<int> first_failed_part = -1;
+  auto should_stop = [&]() -> Status {
+    if (first_failed_part.load(std::memory_order_relaxed) >= 0) {
+      return Status::Aborted("another part of the report failed");
+    }
+    if (hooks.cancelled && hooks.cancelled()) return Status::Aborted(kCancelledReason);
+    return Status::OK();
+  };
+  std::vector<PartOutput> parts(scans.size());
+  auto run_part = [&](size_t i) {
+    WritePart(*scans[i], *extractors[i], *writers[i], options, should_stop, &parts[i]);
+    int none = -1;
+    if (!parts[i].status.ok()) first_failed_part.compare_exchange_strong(none, static_cast<int>(i));
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 1; i < scans.size(); ++i) threads.emplace_back(run_part, i);
+    run_part(0);
+  }
 
   std::vector<PendingFile> files;
-  auto abandon_all = [&files](DataFileWriter* current) {
-    if (current) current->Abandon();
+  uint64_t rows = 0;
+  // The failure that stopped the others, not the "another part failed" they answered.
+  Status st = first_failed_part >= 0 ? parts[first_failed_part].status : Status::OK();
+  for (PartOutput& part : parts) {
+    rows += part.rows;
+    for (PendingFile& f : part.files) files.push_back(std::move(f));
+  }
+  // An empty report still has one (empty) data file, so readers find its schema.
+  if (st.ok() && files.empty()) {
+    st = writers.front()->Open();
+    if (st.ok()) st = writers.front()->Close(&files);
+  }
+  if (st.ok() && hooks.cancelled && hooks.cancelled()) st = Status::Aborted(kCancelledReason);
+  auto abandon_all = [&files]() {
     for (PendingFile& f : files) f.blob->Abandon();
   };
-  ASSIGN_OR_RETURN(ReportSse sse, ResolveReportEncryption(store, config, destination));
-  DataFileWriter file(store, options, layout, schema, sse.blob);
-  format::RowBatch batch(schema.size());
-  store::ObjectVersion version;
-  std::string last_key;
-  uint64_t rows = 0;
-  auto flush_batch = [&]() -> Status {
-    if (batch.num_rows() == 0) return Status::OK();
-    Status st = file.Add(batch);
-    batch.Clear();
-    return st;
-  };
-
-  Status st;
-  while (st.ok() && scan->Next(&version)) {
-    if (!extractor.Includes(version)) continue;
-    // Split only between keys, so that each key's versions stay in one file.
-    if (file.is_open() && version.key != last_key &&
-        file.rows_in_file() + batch.num_rows() >= options.max_rows_per_file) {
-      st = flush_batch();
-      if (st.ok()) st = file.Close(&files);
-    }
-    if (st.ok() && !file.is_open()) st = file.Open();
-    if (!st.ok()) break;
-    extractor.Append(version, &batch);
-    last_key.assign(version.key);
-    ++rows;
-    if (batch.num_rows() >= options.batch_rows) {
-      st = flush_batch();
-      if (st.ok() && hooks.cancelled && hooks.cancelled()) {
-        st = Status::Aborted(
-            "The run was cancelled: its inventory configuration was deleted or "
-            "the server is stopping.");
-      }
-    }
-  }
-  if (st.ok()) st = scan->status();
-  // An empty report still has one (empty) data file, so readers find its schema.
-  if (st.ok() && files.empty() && !file.is_open()) st = file.Open();
-  if (st.ok() && file.is_open()) {
-    st = flush_batch();
-    if (st.ok()) st = file.Close(&files);
-  }
-  if (st.ok() && hooks.cancelled && hooks.cancelled()) {
-    st = Status::Aborted(
-        "The run was cancelled: its inventory configuration was deleted or the "
-        "server is stopping.");
-  }
   if (!st.ok()) {
-    abandon_all(file.is_open() ? &file : nullptr);
+    abandon_all();
     return st;
   }
 
@@ -363,14 +437,14 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
   for (const std::string& key : run->publishing_keys) {
     st = AuthorizeDelivery(options, source, destination, key);
     if (!st.ok()) {
-      abandon_all(nullptr);
+      abandon_all();
       return st;
     }
   }
   if (hooks.persist) {
     st = hooks.persist(*run);
     if (!st.ok()) {
-      abandon_all(nullptr);
+      abandon_all();
       return st;
     }
   }

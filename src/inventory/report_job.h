@@ -24,6 +24,10 @@ struct ReportJobOptions {
   // disjoint key ranges).
   uint64_t max_rows_per_file = 1'000'000;
   size_t batch_rows = 4096;
+  // Threads of one report, each scanning its own key range of the snapshot into its own data
+  // files (the manifest lists them in key order); 0 = one per core.
+  int threads = 0;
+  int Threads() const;
   format::WriterOptions writer;
   // Whether S3, as the service principal, may write report object `key` into `destination` for
   // a report of `source` (the destination bucket policy, spec §8); a non-OK Status refuses.
@@ -32,6 +36,12 @@ struct ReportJobOptions {
   std::function<Status(const store::Bucket& source, const store::Bucket& destination,
                        std::string_view key)>
       authorize_delivery;
+  // Whether S3 may use KMS key `key` (kms:GenerateDataKey) to encrypt a report of `source`: the
+  // key policy (spec §8); a non-OK Status refuses. Asked for every SSE-KMS report except when the
+  // key, the source and the destination all belong to one account (a key's own account may
+  // always use it). Injected like authorize_delivery (s3::AuthorizeInventoryKmsKey). Null: only
+  // such same-account keys.
+  std::function<Status(const store::Bucket& source, const store::KmsKey& key)> authorize_kms_key;
 };
 
 struct ReportJobHooks {

@@ -76,6 +76,7 @@ Status FileOutputStream::Write(std::string_view data) {
 Status FileOutputStream::Close() {
   if (fd_ < 0) return Status::OK();
   Status st = FlushBuffer();
+  std::string().swap(buffer_);  // a closed stream may be kept around (finished report files)
   if (st.ok() && sync_ && ::fdatasync(fd_) != 0) st = ErrnoStatus("fsync", path_);
   if (::close(fd_) != 0 && st.ok()) st = ErrnoStatus("close", path_);
   fd_ = -1;

@@ -1,7 +1,9 @@
 #include "report/decompress.h"
 
+#include <lz4.h>
 #include <snappy.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cstdint>
 #include <string>
@@ -91,6 +93,34 @@ Status SnappyUncompress(std::string_view input, size_t max_output_bytes, std::st
   if (!snappy::RawUncompress(input.data(), input.size(), out->data())) {
     return Status::Corruption("bad snappy block");
   }
+  return Status::OK();
+}
+
+Status ZstdUncompress(std::string_view input, size_t max_output_bytes, std::string* out) {
+  out->resize(max_output_bytes);
+  // One or more whole frames; an output past the bound is an error (dstSize_tooSmall).
+  size_t n = ZSTD_decompress(out->data(), out->size(), input.data(), input.size());
+  if (ZSTD_isError(n)) {
+    out->clear();
+    return Status::Corruption(std::string("bad zstd chunk: ") + ZSTD_getErrorName(n));
+  }
+  out->resize(n);
+  return Status::OK();
+}
+
+Status Lz4BlockUncompress(std::string_view input, size_t max_output_bytes, std::string* out) {
+  if (input.size() > INT32_MAX || max_output_bytes > INT32_MAX) {
+    return Status::Corruption("lz4 block too large");
+  }
+  out->resize(max_output_bytes);
+  int n = LZ4_decompress_safe(input.data(), out->data(), static_cast<int>(input.size()),
+                              static_cast<int>(max_output_bytes));
+  if (n < 0) {
+    out->clear();
+    return Status::Corruption("bad lz4 block (or it expands past " +
+                              std::to_string(max_output_bytes) + " bytes)");
+  }
+  out->resize(static_cast<size_t>(n));
   return Status::OK();
 }
 

@@ -79,8 +79,8 @@ void AddGlobalConditions(const ServiceContext& service, const S3Request& request
   if (request.http != nullptr && !request.http->remote_address.empty()) {
     conditions->Set("aws:SourceIp", request.http->remote_address);
   }
-  // Stocktake serves plain HTTP only (docs/differences-from-aws.md).
-  conditions->Set("aws:SecureTransport", "false");
+  bool secure = request.http != nullptr && request.http->secure;
+  conditions->Set("aws:SecureTransport", secure ? "true" : "false");
   int64_t now_ms = service.clock->NowMillis();
   std::string now = FormatIso8601Millis(now_ms);
   // aws:CurrentTime is second-precision ISO 8601 on AWS: drop the milliseconds.
@@ -120,14 +120,50 @@ void AddRequestTagConditions(const S3Request& request, policy::ConditionContext*
   }
 }
 
-// s3:ExistingObjectTag/<k>: the tags of the addressed object version, when it exists.
-void AddExistingTagConditions(const ServiceContext& service, const S3Request& request,
+// s3:ExistingObjectTag/<k>: the tags of `key` (version `version_id` when set), when it exists.
+void AddExistingTagConditions(const ServiceContext& service, std::string_view bucket,
+                              std::string_view key, std::optional<std::string_view> version_id,
                               policy::ConditionContext* conditions) {
-  std::optional<std::string_view> version;
-  if (const std::string* v = request.Query("versionId")) version = *v;
-  auto object = service.store->GetObject(request.bucket, request.key, version);
+  auto object = service.store->GetObject(bucket, key, version_id);
   if (!object.ok() || object->is_delete_marker) return;
   for (auto& [k, v] : object->tags) conditions->Add("s3:ExistingObjectTag/" + k, v);
+}
+
+// A check of `action` on object `key` that is not the request's own target (a copy source, one
+// key of DeleteObjects): s3:VersionId is that object's (the request's own versionId, if any,
+// names something else).
+policy::RequestContext ObjectContext(const ServiceContext& service, const S3Request& request,
+                                     const store::Bucket& bucket, std::string action,
+                                     std::string_view key,
+                                     std::optional<std::string_view> version_id) {
+  policy::RequestContext context;
+  context.caller = CallerOf(request.caller);
+  context.action = std::move(action);
+  context.resource = ObjectArn(bucket.name, key);
+  AddGlobalConditions(service, request, &context.conditions);
+  context.conditions.Erase("s3:VersionId");
+  if (version_id) context.conditions.Set("s3:VersionId", std::string(*version_id));
+  if (PolicyMentions(bucket, "existingobjecttag")) {
+    AddExistingTagConditions(service, bucket.name, key, version_id, &context.conditions);
+  }
+  return context;
+}
+
+// The ACL of `key` (version `version_id` when set) when it could grant `caller` `action`: an
+// action object ACLs map to, asked by someone outside the bucket owner's account (whom the
+// owner rule already admits), on an existing version.
+std::optional<ObjectAcl> LoadObjectAcl(const ServiceContext& service, const store::Bucket& bucket,
+                                       const store::Account& caller, std::string_view action,
+                                       std::string_view key,
+                                       std::optional<std::string_view> version_id) {
+  if (caller.account_id == bucket.owner_account_id || !ObjectAclCanGrant(action)) {
+    return std::nullopt;
+  }
+  auto object = service.store->GetObject(bucket.name, key, version_id);
+  if (!object.ok() || object->is_delete_marker) return std::nullopt;
+  auto owner = service.store->GetAccount(object->owner_account_id);
+  if (!owner.ok()) return std::nullopt;
+  return ObjectAcl{std::move(object->acl), owner->canonical_id};
 }
 
 // s3:InventoryAccessibleOptionalFields: one value per field the configuration asks for. Reads
@@ -204,13 +240,16 @@ policy::Caller CallerOf(const store::Account& account) {
 }
 
 bool AclGrantAllows(const store::Bucket& bucket, const policy::RequestContext& request,
-                    const PublicAccessBlock& block) {
+                    const PublicAccessBlock& block, const ObjectAcl* object) {
   // Keeping the hook here means the policy decision order (Deny > owner > policy Allow > ACL) is
   // fixed in one place; the ACL semantics live with the ACL operations (acl_ops.cc).
-  return BucketAclAllows(bucket, request, block.ignore_public_acls);
+  if (BucketAclAllows(bucket, request, block.ignore_public_acls)) return true;
+  return object != nullptr && ObjectAclAllows(bucket, object->document, object->owner_canonical_id,
+                                              request, block.ignore_public_acls);
 }
 
-bool IsAuthorized(const store::Bucket& bucket, const policy::RequestContext& request) {
+bool IsAuthorized(const store::Bucket& bucket, const policy::RequestContext& request,
+                  const ObjectAcl* object) {
   bool unreadable = false;
   std::optional<policy::Policy> bucket_policy = BucketPolicyOf(bucket, &unreadable);
   policy::Decision decision =
@@ -233,7 +272,7 @@ bool IsAuthorized(const store::Bucket& bucket, const policy::RequestContext& req
     }
     return true;
   }
-  return AclGrantAllows(bucket, request, block);
+  return AclGrantAllows(bucket, request, block, object);
 }
 
 std::optional<S3Error> AuthorizeOperation(const ServiceContext& service, S3Request& request,
@@ -255,15 +294,15 @@ std::optional<S3Error> AuthorizeOperation(const ServiceContext& service, S3Reque
       !request.caller.account_id.empty() && request.caller.account_id == bucket.owner_account_id) {
     return std::nullopt;
   }
+  // DeleteObjects names its keys in the body: the op authorizes each one
+  // (AuthorizeObjectDelete) and reports a refused key in the DeleteResult, as S3 does.
+  if (operation == "DeleteObjects") return std::nullopt;
   policy::RequestContext context;
   context.caller = CallerOf(request.caller);
   bool versioned = request.HasQuery("versionId") && !entry->versioned_action.empty();
   context.action = std::string(versioned ? entry->versioned_action : entry->action);
   if (entry->resource == policy::ResourceKind::kObject) {
-    // DeleteObjects names its keys in the body: checked against every object of the bucket
-    // here rather than key by key (see docs/differences-from-aws.md).
-    context.resource =
-        request.key.empty() ? ObjectArn(bucket.name, "*") : ObjectArn(bucket.name, request.key);
+    context.resource = ObjectArn(bucket.name, request.key);
   } else {
     context.resource = BucketArn(bucket.name);
   }
@@ -276,8 +315,10 @@ std::optional<S3Error> AuthorizeOperation(const ServiceContext& service, S3Reque
       operation == "CreateMultipartUpload") {
     AddRequestTagConditions(request, &context.conditions);
   }
+  std::optional<std::string_view> version_id;
+  if (const std::string* v = request.Query("versionId")) version_id = *v;
   if (!request.key.empty() && PolicyMentions(bucket, "existingobjecttag")) {
-    AddExistingTagConditions(service, request, &context.conditions);
+    AddExistingTagConditions(service, bucket.name, request.key, version_id, &context.conditions);
   }
   if (operation == "PutBucketInventoryConfiguration" &&
       PolicyMentions(bucket, "inventoryaccessibleoptionalfields")) {
@@ -285,27 +326,38 @@ std::optional<S3Error> AuthorizeOperation(const ServiceContext& service, S3Reque
       return error;
     }
   }
-  if (!IsAuthorized(bucket, context)) return S3Error(S3ErrorCode::kAccessDenied);
+  std::optional<ObjectAcl> object_acl;
+  if (entry->resource == policy::ResourceKind::kObject) {
+    object_acl =
+        LoadObjectAcl(service, bucket, request.caller, context.action, request.key, version_id);
+  }
+  if (!IsAuthorized(bucket, context, object_acl ? &*object_acl : nullptr)) {
+    return S3Error(S3ErrorCode::kAccessDenied);
+  }
   return std::nullopt;
 }
 
 std::optional<S3Error> AuthorizeCopySource(const ServiceContext& service, const S3Request& request,
                                            const store::Bucket& bucket, std::string_view key,
                                            std::optional<std::string_view> version_id) {
-  policy::RequestContext context;
-  context.caller = CallerOf(request.caller);
-  context.action = version_id ? "s3:GetObjectVersion" : "s3:GetObject";
-  context.resource = ObjectArn(bucket.name, key);
-  AddGlobalConditions(service, request, &context.conditions);
-  // The request's own versionId (UploadPartCopy has none, CopyObject none) is not the source's.
-  context.conditions.Erase("s3:VersionId");
-  if (version_id) context.conditions.Set("s3:VersionId", std::string(*version_id));
-  if (PolicyMentions(bucket, "existingobjecttag")) {
-    auto object = service.store->GetObject(bucket.name, key, version_id);
-    if (object.ok() && !object->is_delete_marker) {
-      for (auto& [k, v] : object->tags) context.conditions.Add("s3:ExistingObjectTag/" + k, v);
-    }
+  std::string action = version_id ? "s3:GetObjectVersion" : "s3:GetObject";
+  std::optional<ObjectAcl> object_acl =
+      LoadObjectAcl(service, bucket, request.caller, action, key, version_id);
+  policy::RequestContext context =
+      ObjectContext(service, request, bucket, std::move(action), key, version_id);
+  if (!IsAuthorized(bucket, context, object_acl ? &*object_acl : nullptr)) {
+    return S3Error(S3ErrorCode::kAccessDenied);
   }
+  return std::nullopt;
+}
+
+std::optional<S3Error> AuthorizeObjectDelete(const ServiceContext& service,
+                                             const S3Request& request, const store::Bucket& bucket,
+                                             std::string_view key,
+                                             std::optional<std::string_view> version_id) {
+  policy::RequestContext context =
+      ObjectContext(service, request, bucket,
+                    version_id ? "s3:DeleteObjectVersion" : "s3:DeleteObject", key, version_id);
   if (!IsAuthorized(bucket, context)) return S3Error(S3ErrorCode::kAccessDenied);
   return std::nullopt;
 }
@@ -320,16 +372,21 @@ Status AuthorizeInventoryDelivery(const store::Bucket& source, const store::Buck
   context.conditions.Set("aws:SourceAccount", source.owner_account_id);
   context.conditions.Set("s3:x-amz-acl", std::string(kBucketOwnerFullControl));
   context.conditions.Set("aws:SecureTransport", "true");  // S3's own writes are internal
+  if (!DestinationPolicyAllows(source, destination, context)) {
+    return Status::PermissionDenied("destination bucket policy refuses S3");
+  }
+  return Status::OK();
+}
 
+bool DestinationPolicyAllows(const store::Bucket& source, const store::Bucket& destination,
+                             const policy::RequestContext& context) {
   bool unreadable = false;
   std::optional<policy::Policy> bucket_policy = BucketPolicyOf(destination, &unreadable);
   policy::Decision decision =
       bucket_policy ? policy::Evaluate(*bucket_policy, context) : policy::Decision::kNoMatch;
-  bool allowed = decision == policy::Decision::kAllow ||
-                 (decision == policy::Decision::kNoMatch &&
-                  source.owner_account_id == destination.owner_account_id);
-  if (!allowed) return Status::PermissionDenied("destination bucket policy refuses S3");
-  return Status::OK();
+  return decision == policy::Decision::kAllow ||
+         (decision == policy::Decision::kNoMatch &&
+          source.owner_account_id == destination.owner_account_id);
 }
 
 }  // namespace stocktake::s3

@@ -2,9 +2,10 @@
 // policy (s3/policy) and Block Public Access, as S3 does:
 //   - an explicit Deny in the bucket policy refuses, whoever asks (the owner included);
 //   - the bucket owner's account is allowed everything else;
-//   - another account, or an anonymous caller, needs an Allow from the policy (or an ACL grant:
-//     AclGrantAllows, the hook the ACL work fills in); RestrictPublicBuckets makes a public
-//     policy grant nothing to them.
+//   - another account, or an anonymous caller, needs an Allow from the policy or an ACL grant
+//     (the bucket's, or for object reads and ACL calls the addressed version's: AclGrantAllows);
+//     RestrictPublicBuckets makes a public policy grant nothing to them.
+// DeleteObjects is authorized key by key (AuthorizeObjectDelete), as S3 does.
 // The S3 service principal delivering inventory reports is checked by
 // AuthorizeInventoryDelivery against the destination bucket's policy (spec §8).
 // Stateless and thread-safe; policies are parsed from the bucket record on each check.
@@ -55,15 +56,24 @@ std::optional<policy::Policy> BucketPolicyOf(const store::Bucket& bucket, bool* 
 // root (Stocktake keys belong to accounts, not to users).
 policy::Caller CallerOf(const store::Account& account);
 
-// The core decision for one action on `bucket` (see the file comment). `request.action` and
-// `request.resource` must be set.
-bool IsAuthorized(const store::Bucket& bucket, const policy::RequestContext& request);
+// The ACL of the object version a request addresses: its stored document (store/acl.h) and its
+// owner's canonical id (the grantee of the default "" document).
+struct ObjectAcl {
+  std::string document;
+  std::string owner_canonical_id;
+};
 
-// Hook for ACL grants (ACL engineers: implement here). Called only when the bucket policy
-// neither allows nor denies a non-owner; true grants access. Must honour
-// PublicAccessBlock::ignore_public_acls (public grants count for nothing then). Today: false.
+// The core decision for one action on `bucket` (see the file comment). `request.action` and
+// `request.resource` must be set; `object`, when given, is the addressed version's ACL.
+bool IsAuthorized(const store::Bucket& bucket, const policy::RequestContext& request,
+                  const ObjectAcl* object = nullptr);
+
+// Whether an ACL grants a non-owner `request`: the bucket ACL, or `object`'s (when given).
+// Called only when the bucket policy neither allows nor denies; honours
+// PublicAccessBlock::ignore_public_acls (public grants count for nothing then) and ownership
+// controls (nothing while BucketOwnerEnforced disables ACLs).
 bool AclGrantAllows(const store::Bucket& bucket, const policy::RequestContext& request,
-                    const PublicAccessBlock& block);
+                    const PublicAccessBlock& block, const ObjectAcl* object);
 
 // Authorizes the routed operation `operation` (Route::name) of `request` on `bucket`, filling
 // the condition keys from the request (aws:SourceIp, aws:SecureTransport, aws:CurrentTime,
@@ -82,11 +92,26 @@ std::optional<S3Error> AuthorizeCopySource(const ServiceContext& service, const 
                                            const store::Bucket& bucket, std::string_view key,
                                            std::optional<std::string_view> version_id);
 
+// Authorizes deleting `key` (version `version_id` when set) of `bucket`, one key of a
+// DeleteObjects request (s3:DeleteObject / s3:DeleteObjectVersion, with s3:VersionId and
+// s3:ExistingObjectTag/* of that key). nullopt when allowed.
+std::optional<S3Error> AuthorizeObjectDelete(const ServiceContext& service,
+                                             const S3Request& request, const store::Bucket& bucket,
+                                             std::string_view key,
+                                             std::optional<std::string_view> version_id);
+
 // Whether S3 may write inventory report object `key` of `source`'s report into `destination`:
 // principal s3.amazonaws.com, aws:SourceArn = the source bucket ARN, aws:SourceAccount = its
 // owner, s3:x-amz-acl = bucket-owner-full-control. Same-account deliveries need no policy (as on
 // AWS); any other needs an Allow; a Deny always refuses. PermissionDenied when refused.
 Status AuthorizeInventoryDelivery(const store::Bucket& source, const store::Bucket& destination,
                                   std::string_view key);
+
+// The decision on a write of S3's own from `source` into `destination` (inventory delivery,
+// replication), `context` naming the principal, action, resource and conditions: `destination`'s
+// bucket policy allows it, or (same owner as `source`) does not match it. A Deny always refuses;
+// an unreadable policy counts as none.
+bool DestinationPolicyAllows(const store::Bucket& source, const store::Bucket& destination,
+                             const policy::RequestContext& context);
 
 }  // namespace stocktake::s3

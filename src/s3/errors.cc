@@ -1,5 +1,7 @@
 #include "s3/errors.h"
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 
 namespace stocktake::s3 {
@@ -136,6 +138,14 @@ constexpr std::array kErrors = {
     S3ErrorInfo{E::kNoSuchPublicAccessBlockConfiguration, 404,
                 "NoSuchPublicAccessBlockConfiguration",
                 "The public access block configuration was not found"},
+    S3ErrorInfo{E::kNoSuchLifecycleConfiguration, 404, "NoSuchLifecycleConfiguration",
+                "The lifecycle configuration does not exist"},
+    S3ErrorInfo{E::kReplicationConfigurationNotFoundError, 404,
+                "ReplicationConfigurationNotFoundError",
+                "The replication configuration was not found"},
+    // AWS KMS PutKeyPolicy's error for a document it refuses; carries the parser's message.
+    S3ErrorInfo{E::kMalformedPolicyDocumentException, 400, "MalformedPolicyDocumentException",
+                "The policy document is malformed."},
 };
 
 constexpr bool TableMatchesEnum() {
@@ -154,11 +164,14 @@ S3Error FromStatus(const Status& status) {
   switch (status.code()) {
     case StatusCode::kResourceExhausted:
     case StatusCode::kUnavailable:
+      // The client sees a generic 503/500; the operator needs the cause (disk full, I/O error).
+      spdlog::warn("request failed: {}", status.ToString());
       return S3Error(S3ErrorCode::kServiceUnavailable, "Service is unable to handle request.");
     case StatusCode::kPermissionDenied:
       // The store's own refusals (Object Lock guards) are the client's AccessDenied.
       return S3Error(S3ErrorCode::kAccessDenied);
     default:
+      spdlog::warn("request failed: {}", status.ToString());
       return S3Error(S3ErrorCode::kInternalError);
   }
 }

@@ -76,6 +76,12 @@ enum class S3ErrorCode {
   kMalformedPolicy,
   kNoSuchBucketPolicy,
   kNoSuchPublicAccessBlockConfiguration,
+  // Bucket lifecycle (issue 6).
+  kNoSuchLifecycleConfiguration,
+  // Bucket replication (issue 6).
+  kReplicationConfigurationNotFoundError,
+  // Key policies of the built-in key service (issue 7).
+  kMalformedPolicyDocumentException,
 };
 
 struct S3ErrorInfo {

@@ -1,5 +1,7 @@
 #include "s3/metrics.h"
 
+#include <fmt/format.h>
+
 namespace stocktake::s3 {
 
 void Metrics::RecordRequest(std::string_view operation, int status, uint64_t bytes_in,
@@ -57,6 +59,54 @@ std::string Metrics::Render() const {
   out += "stocktake_request_duration_seconds_sum " +
          std::to_string(static_cast<double>(latency_sum_us_.load()) / 1e6) + "\n";
   out += "stocktake_request_duration_seconds_count " + std::to_string(requests_.load()) + "\n";
+  return out;
+}
+
+std::string Metrics::RenderInventory(const inventory::InventoryRunStats& stats) {
+  auto line = [](std::string_view name, std::string_view labels, const auto& value) {
+    std::string text(name);
+    if (!labels.empty()) text += "{" + std::string(labels) + "}";
+    return text + " " + fmt::format("{}", value) + "\n";
+  };
+  std::string out;
+  out += "# HELP stocktake_inventory_runs Inventory runs waiting or being produced.\n";
+  out += "# TYPE stocktake_inventory_runs gauge\n";
+  out += line("stocktake_inventory_runs", R"(state="queued")", stats.queued);
+  out += line("stocktake_inventory_runs", R"(state="running")", stats.running);
+  out += "# HELP stocktake_inventory_runs_finished_total Inventory runs finished since start.\n";
+  out += "# TYPE stocktake_inventory_runs_finished_total counter\n";
+  out += line("stocktake_inventory_runs_finished_total", R"(state="succeeded")", stats.succeeded);
+  out += line("stocktake_inventory_runs_finished_total", R"(state="failed")", stats.failed);
+  out += "# HELP stocktake_inventory_rows_written_total Rows of the reports published.\n";
+  out += "# TYPE stocktake_inventory_rows_written_total counter\n";
+  out += line("stocktake_inventory_rows_written_total", "", stats.rows_written);
+  out += "# HELP stocktake_inventory_bytes_written_total Data file bytes of published reports.\n";
+  out += "# TYPE stocktake_inventory_bytes_written_total counter\n";
+  out += line("stocktake_inventory_bytes_written_total", "", stats.bytes_written);
+  out += "# HELP stocktake_inventory_run_duration_seconds Duration of finished inventory runs.\n";
+  out += "# TYPE stocktake_inventory_run_duration_seconds histogram\n";
+  const auto& bounds = inventory::InventoryRunStats::kDurationBucketsSeconds;
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += stats.duration_buckets[i];
+    out += line("stocktake_inventory_run_duration_seconds_bucket",
+                fmt::format(R"(le="{}")", bounds[i]), cumulative);
+  }
+  cumulative += stats.duration_buckets.back();
+  out += line("stocktake_inventory_run_duration_seconds_bucket", R"(le="+Inf")", cumulative);
+  out += line("stocktake_inventory_run_duration_seconds_sum", "", stats.duration_sum_seconds);
+  out += line("stocktake_inventory_run_duration_seconds_count", "", cumulative);
+  out +=
+      "# HELP stocktake_inventory_last_success_timestamp_seconds When the last report of a "
+      "configuration was published (Unix time).\n";
+  out += "# TYPE stocktake_inventory_last_success_timestamp_seconds gauge\n";
+  // Bucket names and configuration ids need no label escaping: neither allows '"', '\\' or
+  // newlines (spec §2.3).
+  for (const auto& [key, finished_ms] : stats.last_success_ms) {
+    out += line("stocktake_inventory_last_success_timestamp_seconds",
+                fmt::format(R"(bucket="{}",configuration="{}")", key.first, key.second),
+                static_cast<double>(finished_ms) / 1000);
+  }
   return out;
 }
 

@@ -1,8 +1,7 @@
-// Server metrics in the Prometheus text format, and the unauthenticated operational endpoints
-// (paths starting with "/_", which can never be bucket names: '_' is not allowed in them):
-//   GET /_health    liveness and readiness: 200 "ok" while serving
-//   GET /_metrics   counters: requests by operation and status class, bytes in and out,
-//                   a request latency histogram, inventory runs by outcome
+// Server metrics in the Prometheus text format (served at GET /metrics, see S3Service): requests
+// by operation and status class, bytes in and out, a request latency histogram; and, from
+// InventoryService::Stats(), inventory runs by state, rows and bytes written, a run duration
+// histogram, the last success time per configuration.
 // Thread-safe; counters are relaxed atomics (a scrape may see a request half-counted).
 #pragma once
 
@@ -14,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "inventory/inventory_service.h"
+
 namespace stocktake::s3 {
 
 class Metrics {
@@ -22,6 +23,7 @@ class Metrics {
                      uint64_t bytes_out, int64_t latency_us);
   // Prometheus text exposition format 0.0.4.
   std::string Render() const;
+  static std::string RenderInventory(const inventory::InventoryRunStats& stats);
 
  private:
   static constexpr std::array<int64_t, 12> kLatencyBucketsUs = {

@@ -10,6 +10,8 @@ constexpr std::array kRoutes = {
     Route{"GET", Scope::kService, "whoami", "", "", WhoAmI, "WhoAmI"},
     Route{"POST", Scope::kService, "kms-create-key", "", "", CreateKmsKey, "CreateKmsKey"},
     Route{"GET", Scope::kService, "kms-keys", "", "", ListKmsKeys, "ListKmsKeys"},
+    Route{"PUT", Scope::kService, "kms-key-policy", "", "", PutKmsKeyPolicy, "PutKmsKeyPolicy"},
+    Route{"GET", Scope::kService, "kms-key-policy", "", "", GetKmsKeyPolicy, "GetKmsKeyPolicy"},
     // Account administration (admin_ops.cc), root account only.
     Route{"POST", Scope::kService, "admin-account", "", "", CreateAccount, "CreateAccount"},
     Route{"DELETE", Scope::kService, "admin-account", "", "", DeleteAccount, "DeleteAccount"},
@@ -62,6 +64,18 @@ constexpr std::array kRoutes = {
           "GetPublicAccessBlock"},
     Route{"DELETE", Scope::kBucket, "publicAccessBlock", "", "", DeletePublicAccessBlock,
           "DeletePublicAccessBlock"},
+    Route{"PUT", Scope::kBucket, "replication", "", "", PutBucketReplication,
+          "PutBucketReplication"},
+    Route{"GET", Scope::kBucket, "replication", "", "", GetBucketReplication,
+          "GetBucketReplication"},
+    Route{"DELETE", Scope::kBucket, "replication", "", "", DeleteBucketReplication,
+          "DeleteBucketReplication"},
+    Route{"PUT", Scope::kBucket, "lifecycle", "", "", PutBucketLifecycleConfiguration,
+          "PutBucketLifecycleConfiguration"},
+    Route{"GET", Scope::kBucket, "lifecycle", "", "", GetBucketLifecycleConfiguration,
+          "GetBucketLifecycleConfiguration"},
+    Route{"DELETE", Scope::kBucket, "lifecycle", "", "", DeleteBucketLifecycle,
+          "DeleteBucketLifecycle"},
     Route{"GET", Scope::kBucket, "location", "", "", GetBucketLocation, "GetBucketLocation"},
     Route{"GET", Scope::kBucket, "versioning", "", "", GetBucketVersioning, "GetBucketVersioning"},
     Route{"PUT", Scope::kBucket, "versioning", "", "", PutBucketVersioning, "PutBucketVersioning"},
@@ -103,14 +117,14 @@ constexpr std::array kRoutes = {
 
 // Sub-resources of the S3 API that select an operation. A request naming one that no route
 // serves is NotImplemented rather than being mistaken for a plain GET/PUT.
-constexpr std::array<std::string_view, 46> kKnownSubresources = {
+constexpr std::array<std::string_view, 47> kKnownSubresources = {
     "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
     "intelligent-tiering", "inventory", "legal-hold", "lifecycle", "list-type", "location",
     "logging", "metadataConfiguration", "metadataTable", "metrics", "notification",
     "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
     "replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
     "torrent", "uploadId", "uploads", "versioning", "versions", "website", "renameObject",
-    "abac", "partNumber", "whoami", "kms-create-key", "kms-keys",
+    "abac", "partNumber", "whoami", "kms-create-key", "kms-keys", "kms-key-policy",
     "admin-account", "admin-accounts", "admin-access-key", "admin-access-keys",
 };
 

@@ -8,6 +8,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
+#include "inventory/inventory_service.h"
 #include "s3/authenticator.h"
 #include "s3/authorization.h"
 #include "s3/router.h"
@@ -96,18 +97,37 @@ S3Service::S3Service(ServiceContext context)
 
 bool S3Service::HandleOperational(const http::HttpRequestHead& head,
                                   http::HttpResponder& responder) {
-  if (head.method != "GET" || !head.target.starts_with("/_")) return false;
+  if (head.method != "GET") return false;
+  const std::string& path = head.target;
+  bool legacy = path == "/_health" || path == "/_metrics";
+  bool documented = path == "/health/live" || path == "/health/ready" || path == "/metrics";
+  if (!legacy && !(documented && head.FindHeader("authorization") == nullptr)) return false;
   http::HttpResponseHead out;
   out.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
-  if (head.target == "/_health") {
-    responder.Send(out, "ok\n").IgnoreError();  // a client that went away needs no answer
-    return true;
+  out.headers.emplace_back("Cache-Control", "no-store");
+  std::string body;
+  if (path == "/_health" || path == "/health/live") {
+    body = "ok\n";
+  } else if (path == "/health/ready") {
+    // A point read of a key that cannot exist: NotFound proves the metadata store answers.
+    Status store = context_.store->GetBucket("").status();
+    if (shutting_down_.load()) {
+      out.status = 503;
+      body = "not ready: shutting down\n";
+    } else if (!store.ok() && !store.IsNotFound()) {
+      out.status = 503;
+      body = "not ready: the store fails: " + store.message() + "\n";
+    } else {
+      body = "ready\n";
+    }
+  } else {
+    body = metrics_.Render();
+    if (context_.inventory != nullptr) {
+      body += Metrics::RenderInventory(context_.inventory->Stats());
+    }
   }
-  if (head.target == "/_metrics") {
-    responder.Send(out, metrics_.Render()).IgnoreError();
-    return true;
-  }
-  return false;
+  responder.Send(out, body).IgnoreError();  // a client that went away needs no answer
+  return true;
 }
 
 void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,

@@ -17,6 +17,9 @@
 namespace stocktake::inventory {
 class InventoryService;
 }
+namespace stocktake::replication {
+class Replicator;
+}
 
 namespace stocktake::s3 {
 
@@ -32,6 +35,7 @@ struct ServiceContext {
   Clock* clock = nullptr;
   ServiceOptions options;
   inventory::InventoryService* inventory = nullptr;  // null until inventory is wired in
+  replication::Replicator* replication = nullptr;  // null: versions stay PENDING until a start
   // The account of data_dir/root-account.json: the only one allowed the admin-* extension
   // routes (admin_ops.cc). Empty: nobody is.
   std::string root_account_id;
@@ -43,14 +47,23 @@ class S3Service {
   // Entry point for the HTTP server.
   void Handle(const http::HttpRequestHead& head, http::HttpBody& body,
               http::HttpResponder& responder);
+  // From now on GET /health/ready answers 503 (the server is draining).
+  void BeginShutdown() { shutting_down_.store(true); }
 
  private:
-  // GET /_health and /_metrics (see metrics.h); true when `head` was one of them.
+  // The unauthenticated operational endpoints; true when `head` was one of them:
+  //   GET /health/live    200 while the process serves
+  //   GET /health/ready   200 while the store answers and no shutdown began, else 503
+  //   GET /metrics        Prometheus text (metrics.h)
+  // The documented paths are also path-style S3 requests for buckets named "health" and
+  // "metrics": only unsigned requests for exactly these paths get them (anything signed goes to
+  // S3). /_health and /_metrics (never a bucket: '_' is not allowed in bucket names) always do.
   bool HandleOperational(const http::HttpRequestHead& head, http::HttpResponder& responder);
 
   ServiceContext context_;
   Metrics metrics_;
   std::atomic<uint64_t> request_counter_{0};
+  std::atomic<bool> shutting_down_{false};
   std::string instance_tag_;
 };
 

@@ -138,6 +138,9 @@ Result<AwsSettings> ResolveAwsSettings(const AwsSettingsRequest& request, const 
   if (out.endpoint.empty()) out.endpoint = ConfigValue(files, profile, "endpoint_url").value_or("");
   if (out.endpoint.empty()) out.endpoint = "https://s3." + out.region + ".amazonaws.com";
   while (out.endpoint.size() > 1 && out.endpoint.back() == '/') out.endpoint.pop_back();
+
+  out.ca_bundle = NonEmpty(env.get_env("AWS_CA_BUNDLE")).value_or("");
+  if (out.ca_bundle.empty()) out.ca_bundle = ConfigValue(files, profile, "ca_bundle").value_or("");
   return out;
 }
 

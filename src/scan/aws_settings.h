@@ -7,7 +7,9 @@
 //     (AWS_CONFIG_FILE, default ~/.aws/config, section "[profile NAME]" or "[default]");
 //   region: flag, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, then us-east-1;
 //   endpoint: flag, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's `endpoint_url`, then
-//     https://s3.REGION.amazonaws.com.
+//     https://s3.REGION.amazonaws.com;
+//   CA bundle (https): AWS_CA_BUNDLE, the profile's `ca_bundle`, then the system store (a
+//     --ca-bundle flag overrides the result).
 // Not supported (reported as errors or ignored): role assumption (role_arn/source_profile),
 // credential_process, SSO and instance metadata credentials.
 #pragma once
@@ -41,6 +43,7 @@ struct AwsSettings {
   std::string access_key_id;
   std::string secret_access_key;
   std::string session_token;       // "" when none
+  std::string ca_bundle;           // "" = the system CA store
   std::string credentials_source;  // e.g. "environment", "profile 'prod' in /root/.aws/credentials"
 };
 

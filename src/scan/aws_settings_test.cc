@@ -59,6 +59,7 @@ TEST(AwsSettingsTest, ExplicitProfileIgnoresEnvironmentKeys) {
   EXPECT_EQ(s->secret_access_key, "rgwsecret");
   EXPECT_EQ(s->region, "eu-central-1");
   EXPECT_EQ(s->endpoint, "http://127.0.0.1:7480");
+  EXPECT_EQ(s->ca_bundle, "");  // the system store
   EXPECT_EQ(s->credentials_source, "profile 'rgw' in /home/u/.aws/credentials");
 }
 
@@ -69,12 +70,16 @@ TEST(AwsSettingsTest, AwsProfileAndConfigFileKeysAndEnvRegion) {
   fake.vars["AWS_DEFAULT_REGION"] = "ap-south-1";
   fake.files["/etc/aws.cfg"] =
       "[profile dev]\naws_access_key_id=CFG\naws_secret_access_key=c\n"
-      "region=us-west-2\n";
+      "region=us-west-2\nca_bundle=/etc/ca-profile.pem\n";
   auto s = ResolveAwsSettings({"destination", "", "", ""}, fake.Get());
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->access_key_id, "CFG");
   EXPECT_EQ(s->region, "ap-south-1");  // the environment overrides the profile
   EXPECT_EQ(s->endpoint, "https://s3.ap-south-1.amazonaws.com");
+  EXPECT_EQ(s->ca_bundle, "/etc/ca-profile.pem");
+  fake.vars["AWS_CA_BUNDLE"] = "/etc/ca-env.pem";  // as the aws CLI: the variable wins
+  EXPECT_EQ(ResolveAwsSettings({"destination", "", "", ""}, fake.Get())->ca_bundle,
+            "/etc/ca-env.pem");
 }
 
 TEST(AwsSettingsTest, MissingCredentialsAndProfilesAreExplained) {

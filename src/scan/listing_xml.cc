@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <pugixml.hpp>
 
 #include "common/encoding.h"
@@ -33,39 +34,69 @@ std::string Unquote(std::string_view etag) {
   return std::string(etag);
 }
 
-Status ParseCommon(pugi::xml_node node, const Decoder& decode, bool delete_marker,
+// The fields of one <Contents>, <Version> or <DeleteMarker>, found in one pass over its children:
+// a lookup by name per field compares every child's name again, a visible share of a scan's CPU.
+struct EntryFields {
+  std::string_view key, last_modified, owner_id, etag, size, storage_class, checksum;
+  std::string_view version_id, is_latest;
+};
+
+EntryFields ReadFields(pugi::xml_node node) {
+  EntryFields f;
+  for (pugi::xml_node child : node.children()) {
+    std::string_view name = child.name();
+    std::string_view value = child.child_value();
+    if (name == "Key") {
+      f.key = value;
+    } else if (name == "LastModified") {
+      f.last_modified = value;
+    } else if (name == "ETag") {
+      f.etag = value;
+    } else if (name == "Size") {
+      f.size = value;
+    } else if (name == "StorageClass") {
+      f.storage_class = value;
+    } else if (name == "Owner") {
+      f.owner_id = child.child_value("ID");
+    } else if (name == "ChecksumAlgorithm") {
+      if (f.checksum.empty()) f.checksum = value;  // the first, as AWS names one per object
+    } else if (name == "VersionId") {
+      f.version_id = value;
+    } else if (name == "IsLatest") {
+      f.is_latest = value;
+    }
+  }
+  return f;
+}
+
+Status ParseCommon(const EntryFields& f, const Decoder& decode, bool delete_marker,
                    ListedEntry* out) {
   store::ObjectVersion& v = out->version;
-  ASSIGN_OR_RETURN(v.key, decode(node.child_value("Key")));
+  ASSIGN_OR_RETURN(v.key, decode(f.key));
   v.is_delete_marker = delete_marker;
-  std::string_view modified = node.child_value("LastModified");
-  if (auto ms = ParseIso8601(modified)) {
+  if (auto ms = ParseIso8601(f.last_modified)) {
     v.last_modified_ms = *ms;
   } else {
-    return Status::Corruption("bad LastModified '" + std::string(modified) + "' for key " + v.key);
+    return Status::Corruption("bad LastModified '" + std::string(f.last_modified) + "' for key " +
+                              v.key);
   }
-  pugi::xml_node owner = node.child("Owner");
-  std::string_view owner_id = owner.child_value("ID");
-  if (!owner_id.empty()) {
-    v.owner_account_id = std::string(owner_id);
+  if (!f.owner_id.empty()) {
+    v.owner_account_id = std::string(f.owner_id);
     out->has_owner = true;
   }
   if (delete_marker) {
     v.storage_class.clear();
     return Status::OK();
   }
-  v.etag = Unquote(node.child_value("ETag"));
+  v.etag = Unquote(f.etag);
   v.is_multipart = IsMultipartEtag(v.etag, &v.part_count);
-  std::string_view size = node.child_value("Size");
-  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), v.size);
-  if (ec != std::errc() || p != size.data() + size.size()) {
-    return Status::Corruption("bad Size '" + std::string(size) + "' for key " + v.key);
+  auto [p, ec] = std::from_chars(f.size.data(), f.size.data() + f.size.size(), v.size);
+  if (ec != std::errc() || p != f.size.data() + f.size.size()) {
+    return Status::Corruption("bad Size '" + std::string(f.size) + "' for key " + v.key);
   }
-  std::string_view storage_class = node.child_value("StorageClass");
-  v.storage_class = storage_class.empty() ? "STANDARD" : std::string(storage_class);
-  std::string_view checksum = node.child_value("ChecksumAlgorithm");
-  if (!checksum.empty()) {
-    v.checksum_algorithm = std::string(checksum);
+  v.storage_class = f.storage_class.empty() ? "STANDARD" : std::string(f.storage_class);
+  if (!f.checksum.empty()) {
+    v.checksum_algorithm = std::string(f.checksum);
     out->has_checksum_algorithm = true;
   }
   return Status::OK();
@@ -131,9 +162,12 @@ Result<ListPage> ParseListObjectsV2(std::string_view xml) {
   ListPage page;
   page.truncated = IsTrue(root, "IsTruncated");
   page.next_continuation_token = root.child_value("NextContinuationToken");
-  for (pugi::xml_node node : root.children("Contents")) {
+  auto contents = root.children("Contents");
+  // Entries are big: no reallocation while a page of up to 1000 is read.
+  page.entries.reserve(static_cast<size_t>(std::distance(contents.begin(), contents.end())));
+  for (pugi::xml_node node : contents) {
     ListedEntry entry;
-    RETURN_IF_ERROR(ParseCommon(node, decode, /*delete_marker=*/false, &entry));
+    RETURN_IF_ERROR(ParseCommon(ReadFields(node), decode, /*delete_marker=*/false, &entry));
     entry.version.is_latest = true;
     page.entries.push_back(std::move(entry));
   }
@@ -157,10 +191,11 @@ Result<ListPage> ParseListObjectVersions(std::string_view xml) {
     bool marker = name == "DeleteMarker";
     if (!marker && name != "Version") continue;
     ListedEntry entry;
-    RETURN_IF_ERROR(ParseCommon(node, decode, marker, &entry));
-    std::string_view id = node.child_value("VersionId");
+    EntryFields fields = ReadFields(node);
+    RETURN_IF_ERROR(ParseCommon(fields, decode, marker, &entry));
+    std::string_view id = fields.version_id;
     entry.version.version_id = id == "null" ? std::string() : std::string(id);
-    entry.version.is_latest = IsTrue(node, "IsLatest");
+    entry.version.is_latest = fields.is_latest == "true";
     page.entries.push_back(std::move(entry));
   }
   SortVersions(&page.entries);

@@ -86,6 +86,7 @@ Status PartitionLister::Run(RemoteClient& client, PartitionWork work) {
       last_version = page.entries.back().version.version_id;
     }
     std::vector<ListedEntry> rows;
+    rows.reserve(page.entries.size());
     bool past_end = false;
     for (ListedEntry& e : page.entries) {
       const std::string& key = e.version.key;

@@ -63,17 +63,12 @@ bool IsRetryableResponse(const s3::http::ClientResponse& response) {
 
 Result<std::unique_ptr<RemoteClient>> RemoteClient::Create(const RemoteClientOptions& options) {
   const AwsSettings& s = options.settings;
-  if (s.endpoint.starts_with("https://")) {
-    return Status::InvalidArgument(
-        "endpoint " + s.endpoint +
-        ": HTTPS is not supported yet by Stocktake's S3 client; pass an http:// endpoint "
-        "(--source-endpoint / --destination-endpoint) or put a TLS-terminating proxy in front");
-  }
   s3::S3ClientOptions client_options;
   client_options.endpoint = s.endpoint;
   client_options.access_key_id = s.access_key_id;
   client_options.secret_access_key = s.secret_access_key;
   client_options.region = s.region;
+  client_options.ca_bundle = s.ca_bundle;
   ASSIGN_OR_RETURN(auto client, s3::S3Client::Create(client_options));
   return std::unique_ptr<RemoteClient>(new RemoteClient(options, std::move(client)));
 }

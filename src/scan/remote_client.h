@@ -1,7 +1,7 @@
 // RemoteClient: s3::S3Client plus what talking to a remote store at scale needs: retries of
 // transient failures (connection reset/refused, HTTP 500/502/503/504/429, S3 SlowDown and
 // RequestTimeout) with exponential backoff and full jitter, temporary credentials
-// (x-amz-security-token), and request counters. Path-style addressing over http:// only (the
+// (x-amz-security-token), and request counters. Path-style addressing, http:// or https:// (the
 // limits of S3Client). Not thread-safe: one per thread, like S3Client.
 #pragma once
 
@@ -37,7 +37,7 @@ struct RemoteClientOptions {
 
 class RemoteClient {
  public:
-  // InvalidArgument for an endpoint S3Client cannot use (https://, no credentials).
+  // InvalidArgument for an endpoint S3Client cannot use (bad URL, no credentials).
   static Result<std::unique_ptr<RemoteClient>> Create(const RemoteClientOptions& options);
 
   // Sends `call`, retrying transient failures. Returns the final response whatever its status

@@ -166,7 +166,8 @@ Result<std::shared_ptr<const Keyring::LoadedKey>> Keyring::Load(std::string_view
   }
   ASSIGN_OR_RETURN(loaded->material, master_->Open(sealed, MaterialAad(key_id)));
   std::lock_guard lock(mu_);
-  // Keys never change once created, so a concurrent loader's copy is as good as this one.
+  // An entry already cached is as new as this one or newer (SetKeyPolicy replaces the entry
+  // after rewriting the row), so it wins.
   return cache_.emplace(std::string(key_id), std::move(loaded)).first->second;
 }
 
@@ -182,6 +183,30 @@ Result<std::shared_ptr<const Keyring::LoadedKey>> Keyring::Resolve(std::string_v
 Result<KmsKey> Keyring::GetKey(std::string_view key_id_or_arn) {
   ASSIGN_OR_RETURN(auto loaded, Resolve(key_id_or_arn));
   return loaded->key;
+}
+
+Status Keyring::SetKeyPolicy(std::string_view key_id_or_arn, std::string_view policy) {
+  std::lock_guard writer(policy_mu_);
+  ASSIGN_OR_RETURN(auto loaded, Resolve(key_id_or_arn));
+  // Like an AWS managed key, the default key keeps its policy (default_keys_ caches it too).
+  if (loaded->key.alias == kDefaultAlias) {
+    return Status::PermissionDenied(
+        "the key policy of the default key (alias aws/s3) cannot be changed");
+  }
+  const std::string row_key = meta::KmsKeyKey(loaded->key.key_id);
+  std::string record;
+  RETURN_IF_ERROR(db_->Get(row_key, &record));
+  auto updated = std::make_shared<LoadedKey>(*loaded);
+  std::string sealed;
+  if (!meta::DecodeKmsKeyRecord(record, &updated->key, &sealed)) {
+    return Status::Corruption("malformed KMS key row");
+  }
+  updated->key.policy.assign(policy);
+  meta::EncodeKmsKeyRecord(updated->key, sealed, &record);
+  RETURN_IF_ERROR(db_->Put(row_key, record, write_mode_));
+  std::lock_guard lock(mu_);
+  cache_[updated->key.key_id] = std::move(updated);
+  return Status::OK();
 }
 
 Result<KmsKey> Keyring::DefaultKey(std::string_view account_id, std::string_view region) {

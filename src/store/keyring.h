@@ -8,7 +8,8 @@
 //
 // Every wrapped data key is bound to its blob id (associated data), so a blob file renamed to
 // another id does not open. KMS keys live in the metadata store (table 'E'), their material
-// sealed by the master key; they are cached in memory once used (they are never deleted).
+// sealed by the master key; they are cached in memory once used (they are never deleted; only
+// their policy changes, through SetKeyPolicy, which refreshes the cache).
 //
 // Thread safety: every method may be called concurrently.
 #pragma once
@@ -47,6 +48,8 @@ class Keyring final : public data::BlobKeyring {
   Result<KmsKey> GetKey(std::string_view key_id_or_arn);
   Result<KmsKey> DefaultKey(std::string_view account_id, std::string_view region);
   Result<std::vector<KmsKey>> ListKeys(std::string_view account_id);
+  // Replaces a key's policy (see ObjectStore::PutKmsKeyPolicy).
+  Status SetKeyPolicy(std::string_view key_id_or_arn, std::string_view policy);
 
  private:
   struct LoadedKey {
@@ -64,6 +67,7 @@ class Keyring final : public data::BlobKeyring {
 
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const LoadedKey>, std::less<>> cache_;  // guarded by mu_
+  std::mutex policy_mu_;   // serializes key policy updates (read, change, rewrite the row)
   std::mutex default_mu_;  // serializes creation of an account's default key
   std::map<std::string, KmsKey, std::less<>> default_keys_;  // by account; guarded by default_mu_
 };

@@ -27,6 +27,7 @@
 #include "store/data/blob_files.h"
 #include "store/keyring.h"
 #include "store/meta/key_codec.h"
+#include "store/meta/key_range_split.h"
 #include "store/meta/meta_db.h"
 #include "store/meta/record_codec.h"
 #include "store/meta/secret_cipher.h"
@@ -112,7 +113,7 @@ IterateOptions RangeOf(std::string_view prefix) {
 
 class SnapshotScanImpl final : public SnapshotScan {
  public:
-  SnapshotScanImpl(std::string bucket, std::unique_ptr<meta::Snapshot> snapshot,
+  SnapshotScanImpl(std::string bucket, std::shared_ptr<const meta::Snapshot> snapshot,
                    std::unique_ptr<meta::Iterator> it, size_t bucket_prefix_bytes,
                    int64_t snapshot_ms)
       : bucket_(std::move(bucket)),
@@ -150,7 +151,7 @@ class SnapshotScanImpl final : public SnapshotScan {
 
  private:
   std::string bucket_;
-  std::unique_ptr<meta::Snapshot> snapshot_;  // must outlive it_
+  std::shared_ptr<const meta::Snapshot> snapshot_;  // shared by the parts; must outlive it_
   std::unique_ptr<meta::Iterator> it_;
   size_t bucket_prefix_bytes_;
   int64_t snapshot_ms_;
@@ -398,6 +399,10 @@ class ObjectStoreImpl final : public ObjectStore {
     return keyring_.ListKeys(account_id);
   }
 
+  Status PutKmsKeyPolicy(std::string_view key_id_or_arn, std::string_view policy) override {
+    return keyring_.SetKeyPolicy(key_id_or_arn, policy);
+  }
+
   // ---- Objects
   // -----------------------------------------------------------------------------------
 
@@ -521,6 +526,44 @@ class ObjectStoreImpl final : public ObjectStore {
     std::string record;
     meta::EncodeObjectRecord(updated, &record);
     return db_->Put(found->row_key, record, SyncMode());
+  }
+
+  Status PutReplica(ObjectVersion version) override {
+    auto id = meta::ParseVersionId(version.version_id);
+    if (!id || version.key.empty()) return Status::InvalidArgument("a replica needs a version id");
+    std::shared_lock bucket_lock(bucket_mu_);
+    ASSIGN_OR_RETURN(Bucket bucket, LoadBucket(version.bucket));
+    if (bucket.versioning != Versioning::kEnabled) {
+      return Status::FailedPrecondition("versioning is not enabled on the destination bucket");
+    }
+    ClaimedBlobs claimed;
+    RETURN_IF_ERROR(ClaimBlobs(BlobsOf(version), &claimed));
+    std::vector<std::string> dead_blobs;
+    Status st = AdoptBlobEncryption(claimed, &version);
+    if (st.ok()) {
+      std::lock_guard lock(ObjectStripe(version.bucket, version.key));
+      StoredVersion row;
+      row.row_key = meta::ObjectRowKey(version.bucket, version.key, id->seq);
+      row.seq = id->seq;
+      WriteBatch batch;
+      st = db_->Get(row.row_key, &row.record);
+      if (st.ok()) {
+        // A retried replication: the earlier copy's blobs go (the batch's later Put wins).
+        Result<ObjectVersion> old = Materialize(version.bucket, version.key, row);
+        st = old.status();
+        if (old.ok()) RemoveVersion(row, *old, &batch, &dead_blobs);
+      } else if (st.IsNotFound()) {
+        st = Status::OK();
+      }
+      if (st.ok()) {
+        std::string record;
+        meta::EncodeObjectRecord(version, &record);
+        batch.Put(row.row_key, record);
+        for (const auto& blob : BlobsOf(version)) batch.Put(meta::BlobRefKey(blob), row.row_key);
+        st = db_->Write(&batch, SyncMode());
+      }
+    }
+    return SettleBlobs(st, claimed, dead_blobs);
   }
 
   Result<ObjectVersion> ModifyObjectVersion(
@@ -765,12 +808,7 @@ class ObjectStoreImpl final : public ObjectStore {
         st = db_->Write(&batch, SyncMode());
       }
     }
-    if (!st.ok()) {
-      ReturnBlobs(claimed);
-      return st;
-    }
-    RemoveBlobs(dead_blobs);
-    return Status::OK();
+    return SettleBlobs(st, claimed, dead_blobs);
   }
 
   Result<std::vector<Part>> ListParts(std::string_view upload_id) override {
@@ -953,9 +991,10 @@ class ObjectStoreImpl final : public ObjectStore {
   // ---- Scans and bulk loads
   // ----------------------------------------------------------------------
 
-  Result<std::unique_ptr<SnapshotScan>> NewSnapshotScan(std::string_view bucket,
-                                                        std::string_view prefix) override {
-    auto snapshot = db_->NewSnapshot();
+  Result<std::vector<std::unique_ptr<SnapshotScan>>> NewSnapshotScans(std::string_view bucket,
+                                                                     std::string_view prefix,
+                                                                     int max_parts) override {
+    std::shared_ptr<meta::Snapshot> snapshot = db_->NewSnapshot();
     // Read after the snapshot is taken: every version in the scan committed at or before it.
     int64_t snapshot_ms = options_.clock->NowMillis();
     std::string record;
@@ -963,17 +1002,46 @@ class ObjectStoreImpl final : public ObjectStore {
     if (st.IsNotFound()) return Status::NotFound("no such bucket");
     RETURN_IF_ERROR(st);
 
-    std::string range = meta::ObjectKeyRangePrefix(bucket, prefix);
-    IterateOptions io;
-    io.snapshot = snapshot.get();
-    io.upper_bound = meta::PrefixSuccessor(range);
-    io.fill_cache = false;  // a full scan must not evict the serving working set
-    io.readahead_bytes = kScanReadaheadBytes;
-    auto it = db_->NewIterator(io);
-    it->Seek(range);
-    return std::unique_ptr<SnapshotScan>(
-        std::make_unique<SnapshotScanImpl>(std::string(bucket), std::move(snapshot), std::move(it),
-                                           meta::ObjectBucketPrefix(bucket).size(), snapshot_ms));
+    const std::string begin = meta::ObjectKeyRangePrefix(bucket, prefix);
+    const std::string end = meta::PrefixSuccessor(begin);
+    const size_t bucket_prefix_bytes = meta::ObjectBucketPrefix(bucket).size();
+    std::vector<std::string> bounds = {begin};
+    auto size_of = [this](std::string_view b, std::string_view e) {
+      return db_->ApproximateSize(b, e);
+    };
+    for (const std::string& cut : meta::SplitKeyRange(begin, end, max_parts, size_of)) {
+      // Move the cut to the first row of the key it falls in or before: a key's versions must
+      // stay in one part (the first row of each key is its latest version).
+      IterateOptions io;
+      io.snapshot = snapshot.get();
+      io.upper_bound = end;
+      auto it = db_->NewIterator(io);
+      it->Seek(cut);
+      std::string key;
+      uint64_t seq;
+      if (!it->Valid() ||
+          !meta::ParseObjectRowSuffix(it->key().substr(bucket_prefix_bytes), &key, &seq)) {
+        continue;
+      }
+      std::string boundary = meta::ObjectVersionsPrefix(bucket, key);
+      if (boundary > bounds.back()) bounds.push_back(std::move(boundary));
+    }
+    bounds.push_back(end);
+
+    std::vector<std::unique_ptr<SnapshotScan>> scans;
+    for (size_t i = 0; i + 1 < bounds.size(); ++i) {
+      IterateOptions io;
+      io.snapshot = snapshot.get();
+      io.upper_bound = bounds[i + 1];
+      io.fill_cache = false;  // a full scan must not evict the serving working set
+      io.readahead_bytes = kScanReadaheadBytes;
+      auto it = db_->NewIterator(io);
+      it->Seek(bounds[i]);
+      scans.push_back(std::make_unique<SnapshotScanImpl>(std::string(bucket), snapshot,
+                                                         std::move(it), bucket_prefix_bytes,
+                                                         snapshot_ms));
+    }
+    return scans;
   }
 
   Status BulkLoadForBenchmark(const std::vector<ObjectVersion>& versions) override {
@@ -1143,6 +1211,18 @@ class ObjectStoreImpl final : public ObjectStore {
   void RemoveBlobs(const std::vector<std::string>& ids) {
     // After the commit: a failure leaves an unreferenced file, which the next start-up removes.
     for (const auto& id : ids) files_.Remove(id).IgnoreError();
+  }
+
+  // The end of a write that claimed `claimed`: committed (`st` OK), the blobs it replaced
+  // (`dead`) are removed; not committed, the claimed blobs are the caller's again.
+  Status SettleBlobs(const Status& st, const ClaimedBlobs& claimed,
+                     const std::vector<std::string>& dead) {
+    if (!st.ok()) {
+      ReturnBlobs(claimed);
+      return st;
+    }
+    RemoveBlobs(dead);
+    return Status::OK();
   }
 
   // Adds `v` as the newest version of its key to `batch` following the bucket's versioning state,

@@ -80,6 +80,9 @@ struct KmsKey {
   std::string description;
   std::string alias;  // "aws/s3" for an account's default S3 key, else ""
   int64_t created_ms = 0;
+  // The key policy (JSON, verbatim as put); "" = none set, which means AWS's default key policy
+  // (the key's account may do kms:*). The store keeps it; s3/kms_policy.h interprets it.
+  std::string policy;
 };
 
 // ---- Objects ------------------------------------------------------------------------------------
@@ -233,8 +236,8 @@ struct InventoryRunRecord {
   std::string record;
 };
 
-// Consistent scan over one bucket at one instant: every version, ordered by key then newest
-// version first, restricted to a prefix. Constant memory; decoding is done into `out`.
+// Consistent scan over (part of) one bucket at one instant: every version, ordered by key then
+// newest version first, restricted to a prefix. Constant memory; decoding is done into `out`.
 class SnapshotScan {
  public:
   virtual ~SnapshotScan() = default;
@@ -326,6 +329,10 @@ class ObjectStore {
   virtual Result<KmsKey> GetKmsKey(std::string_view key_id_or_arn) = 0;
   virtual Result<KmsKey> DefaultKmsKey(std::string_view account_id, std::string_view region) = 0;
   virtual Result<std::vector<KmsKey>> ListKmsKeys(std::string_view account_id) = 0;
+  // Replaces the key policy of a key (by key id or ARN; NotFound otherwise). The caller checks
+  // the document; the default key (alias aws/s3) keeps its policy (PermissionDenied), as AWS
+  // managed keys do.
+  virtual Status PutKmsKeyPolicy(std::string_view key_id_or_arn, std::string_view policy) = 0;
 
   // Commits a new version (its blob must be Finish()ed). Follows the bucket's versioning state:
   // unversioned/suspended replace the null version, enabled assigns a fresh version id. Sets
@@ -345,6 +352,12 @@ class ObjectStore {
                                             std::optional<std::string_view> version_id) = 0;
   // Replaces metadata of an existing version in place (tags, ACL, retention...).
   virtual Status UpdateObjectVersion(const ObjectVersion& version) = 0;
+  // Replication (issue 6): commits `version`, the copy of a version of another bucket, under its
+  // own version id into a versioning-enabled bucket (FailedPrecondition otherwise), leaving every
+  // other version of the key alone. The id must be one of this store (InvalidArgument otherwise):
+  // its sequence orders the replica among the key's versions as on the source. A version already
+  // stored under that id is replaced (a retried replication). Blobs are committed as PutObject's.
+  virtual Status PutReplica(ObjectVersion version) = 0;
   // Read-modify-write of one version's metadata under the key's lock, so that concurrent updates
   // (retention, legal hold, ACL, access time, restore) never lose one another. `mutate` gets the
   // stored version (version_id as GetObject: nullopt = latest, "null" = null version) and the
@@ -394,8 +407,17 @@ class ObjectStore {
   virtual Result<std::vector<InventoryRunRecord>> ListInventoryRuns(std::string_view bucket,
                                                                     std::string_view config_id) = 0;
 
-  virtual Result<std::unique_ptr<SnapshotScan>> NewSnapshotScan(std::string_view bucket,
-                                                                std::string_view prefix) = 0;
+  // One consistent scan of `bucket` under `prefix`, split into at most `max_parts` parts (one per
+  // thread) that cover disjoint key ranges in key order, of about equal metadata size. All parts
+  // read the same snapshot; all versions of a key fall in one part. Small ranges get one part.
+  virtual Result<std::vector<std::unique_ptr<SnapshotScan>>> NewSnapshotScans(
+      std::string_view bucket, std::string_view prefix, int max_parts) = 0;
+  // The whole range as one scan.
+  Result<std::unique_ptr<SnapshotScan>> NewSnapshotScan(std::string_view bucket,
+                                                        std::string_view prefix) {
+    ASSIGN_OR_RETURN(auto scans, NewSnapshotScans(bucket, prefix, 1));
+    return std::move(scans.front());
+  }
 
   // Benchmark loader: commits synthetic versions (no blobs) in large unsynced batches, without
   // replacing existing versions (give distinct keys). A non-empty version_id asks for a fresh

@@ -812,6 +812,75 @@ TEST_F(ObjectStoreTest, SnapshotScanIsIsolatedFromLaterWrites) {
   EXPECT_EQ(keys, (std::vector<std::string>{"a*", "a", "aa*"}));
 }
 
+// Parts of a split scan: disjoint, in key order, all versions of a key in one part, together
+// exactly the single scan, all at one snapshot.
+TEST_F(ObjectStoreTest, SnapshotScansSplitAtKeyBoundaries) {
+  MakeBucket("split", Versioning::kEnabled);
+  std::vector<ObjectVersion> versions;
+  for (int i = 0; i < 30000; ++i) {
+    char key[64];
+    std::snprintf(key, sizeof(key), "logs/year=2024/host-%03d/object-%06d", i % 7, i);
+    for (int n = 0; n <= i % 3; ++n) {
+      ObjectVersion& v = versions.emplace_back();
+      v.bucket = "split";
+      v.key = key;
+      v.version_id = "assigned by the loader";
+      v.size = 100 + n;
+      v.etag = std::string(32, 'e');
+      v.owner_account_id = "123456789012";
+      v.blob_id = std::string(32, 'b');
+    }
+  }
+  // The loader takes the versions of a key oldest first; sequence numbers order them newest first.
+  ASSERT_TRUE(store_->BulkLoadForBenchmark(versions).ok());
+  ASSERT_TRUE(store_->GetStatsForBenchmark(/*compact=*/true).ok());
+
+  auto read_all = [](SnapshotScan& scan) {
+    std::vector<std::pair<std::string, bool>> rows;
+    ObjectVersion v;
+    while (scan.Next(&v)) rows.emplace_back(v.key, v.is_latest);
+    EXPECT_TRUE(scan.status().ok());
+    return rows;
+  };
+  auto whole = store_->NewSnapshotScan("split", "");
+  ASSERT_TRUE(whole.ok());
+  auto parts = store_->NewSnapshotScans("split", "", 4);
+  ASSERT_TRUE(parts.ok());
+  ASSERT_GE(parts->size(), 2u);
+  ASSERT_LE(parts->size(), 4u);
+  PutOk("split", "logs/year=2024/host-000/object-000000", "after the snapshot");
+
+  std::vector<std::pair<std::string, bool>> joined;
+  std::string last_key_of_previous_part;
+  for (auto& part : *parts) {
+    EXPECT_EQ(part->snapshot_ms(), (*parts)[0]->snapshot_ms());
+    auto rows = read_all(*part);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_TRUE(rows.front().second) << "a part starts with a key's latest version";
+    EXPECT_LT(last_key_of_previous_part, rows.front().first);
+    // No part is more than twice its share: the split follows the data.
+    EXPECT_LT(rows.size(), versions.size() * 2 / parts->size());
+    last_key_of_previous_part = rows.back().first;
+    joined.insert(joined.end(), rows.begin(), rows.end());
+  }
+  EXPECT_EQ(joined, read_all(**whole));
+  EXPECT_EQ(joined.size(), versions.size());
+
+  auto prefixed = store_->NewSnapshotScans("split", "logs/year=2024/host-003/", 2);
+  ASSERT_TRUE(prefixed.ok());
+  size_t prefixed_rows = 0;
+  for (auto& part : *prefixed) {
+    for (const auto& [key, latest] : read_all(*part)) {
+      EXPECT_TRUE(key.starts_with("logs/year=2024/host-003/")) << key;
+      ++prefixed_rows;
+    }
+  }
+  size_t expected_prefixed = 0;  // host-003: i % 7 == 3, with 1 + i % 3 versions each
+  for (int i = 3; i < 30000; i += 7) expected_prefixed += 1 + i % 3;
+  EXPECT_EQ(prefixed_rows, expected_prefixed);
+  EXPECT_TRUE(store_->NewSnapshotScans("nope", "", 2).status().IsNotFound());
+}
+
 // ---- Crash safety and persistence
 // ----------------------------------------------------------------
 
@@ -1169,6 +1238,30 @@ TEST_F(ObjectStoreTest, EveryModeRoundTripsAndRecordsItsEncryption) {
   EXPECT_EQ(store_->DefaultKmsKey("123456789012", "us-east-1")->key_id, default_key->key_id);
 }
 
+TEST_F(ObjectStoreTest, KmsKeyPolicyIsKeptAcrossRestartsAndKeysStillWork) {
+  auto key = store_->CreateKmsKey("123456789012", "us-east-1", "reports");
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->policy, "");  // none set: the default key policy applies
+  const std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
+  ASSERT_TRUE(store_->PutKmsKeyPolicy(key->arn, policy).ok());
+  EXPECT_EQ(store_->GetKmsKey(key->key_id)->policy, policy);  // the cache sees it at once
+  Reopen();
+  auto reread = store_->GetKmsKey(key->key_id);
+  ASSERT_TRUE(reread.ok());
+  EXPECT_EQ(reread->policy, policy);
+  EXPECT_EQ(reread->description, "reports");
+  // The material is untouched: the key still encrypts and decrypts.
+  BlobEncryption kms{std::string(kSseKms), key->arn, "", ""};
+  EXPECT_TRUE(store_->NewBlob(kms).ok());
+  EXPECT_EQ(store_->ListKmsKeys("123456789012")->front().policy, policy);
+
+  EXPECT_TRUE(store_->PutKmsKeyPolicy("00000000-0000-4000-8000-000000000000", policy).IsNotFound());
+  auto default_key = store_->DefaultKmsKey("123456789012", "us-east-1");
+  ASSERT_TRUE(default_key.ok());
+  EXPECT_EQ(store_->PutKmsKeyPolicy(default_key->key_id, policy).code(),
+            StatusCode::kPermissionDenied);
+}
+
 TEST_F(ObjectStoreTest, VersionsCannotClaimAnotherEncryptionThanTheirBlobs) {
   MakeBucket("b");
   auto w = WriteBlob("sse-s3 data");  // NewBlob(): SSE-S3
@@ -1239,6 +1332,42 @@ TEST_F(ObjectStoreTest, EventHoldKeepsCompliancePinnedToNowPlusDuration) {
   ASSERT_TRUE(set("OFF", 5, kStartMs + 35 * day).ok());
   clock_.AdvanceMillis(6 * day);
   EXPECT_TRUE(store_->DeleteObject("lock", "k", put->version_id).ok());
+}
+
+TEST_F(ObjectStoreTest, PutReplicaKeepsTheSourceVersionIdAndOrder) {
+  MakeBucket("src", Versioning::kEnabled);
+  MakeBucket("dst", Versioning::kEnabled);
+  MakeBucket("plain");
+  auto first = Put("src", "k", "first");
+  ASSERT_TRUE(first.ok());
+  clock_.AdvanceMillis(1000);
+  auto own = Put("dst", "k", "written later on the destination");
+  ASSERT_TRUE(own.ok());
+
+  ObjectVersion replica = store_->GetObject("src", "k", first->version_id).value();
+  replica.bucket = "dst";
+  replica.replication_status = "REPLICA";
+  auto blob = WriteBlob("first");
+  replica.blob_id = blob->blob_id();
+  ObjectVersion unversioned = replica;
+  unversioned.bucket = "plain";
+  EXPECT_EQ(store_->PutReplica(unversioned).code(), StatusCode::kFailedPrecondition);
+  ObjectVersion no_id = replica;
+  no_id.version_id = "";
+  EXPECT_EQ(store_->PutReplica(no_id).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_->PutReplica(replica).ok());
+
+  // The replica sorts by its source sequence: older than the destination's own version.
+  auto stored = store_->GetObject("dst", "k", first->version_id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->replication_status, "REPLICA");
+  EXPECT_FALSE(stored->is_latest);
+  EXPECT_EQ(store_->GetObject("dst", "k", std::nullopt)->version_id, own->version_id);
+  bool truncated = false;
+  auto versions = store_->ListObjectVersions("dst", {}, &truncated);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[1].version_id, first->version_id);
 }
 
 }  // namespace

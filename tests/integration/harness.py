@@ -54,6 +54,8 @@ class Server:
             if line.startswith("stocktake listening on "):
                 self.url = line.split()[-1]
                 self.port = int(self.url.rsplit(":", 1)[1])
+                if "--tls-cert" in self.extra_args:  # the HTTPS listener's line follows
+                    self.https_url = self.proc.stdout.readline().decode().split()[-1]
                 return self
         raise RuntimeError("server did not start")
 

@@ -15,12 +15,15 @@ READERS = os.path.join(HERE, "..", "readers")
 
 
 def put_config(s3, bucket, config_id, destination_bucket, fmt="CSV", fields=(), versions="Current",
-               prefix=None, filter_prefix=None, enabled=True, frequency="Daily", account_id=None):
+               prefix=None, filter_prefix=None, enabled=True, frequency="Daily", account_id=None,
+               kms_key_id=None):
     destination = {"Bucket": "arn:aws:s3:::" + destination_bucket, "Format": fmt}
     if prefix is not None:
         destination["Prefix"] = prefix
     if account_id is not None:
         destination["AccountId"] = account_id
+    if kms_key_id is not None:
+        destination["Encryption"] = {"SSEKMS": {"KeyId": kms_key_id}}
     config = {"Destination": {"S3BucketDestination": destination}, "IsEnabled": enabled,
               "Id": config_id, "IncludedObjectVersions": versions,
               "Schedule": {"Frequency": frequency}}

@@ -3,6 +3,7 @@
 ownership controls, canned ACLs and x-amz-grant-* headers on PUT, Get/PutObjectAcl and
 Get/PutBucketAcl with AccessControlPolicy documents, and AWS's errors."""
 
+import json
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -310,6 +311,122 @@ class AclTest(ServerTestCase, S3Asserts):
         # Disabling ACLs (needs a private bucket ACL first) ends every grant.
         s3.put_bucket_acl(Bucket="shared", ACL="private")
         self.assertClientError(lambda: theirs.list_objects_v2(Bucket="shared"), "AccessDenied", 403)
+
+
+    # ---- Authorization by object ACL grants ----------------------------------------------------
+
+    def anonymous(self, method, bucket, key):
+        """Status of an unsigned request."""
+        import urllib.error
+        import urllib.request
+        request = urllib.request.Request("%s/%s/%s" % (self.server.url, bucket, key),
+                                         method=method)
+        try:
+            with urllib.request.urlopen(request) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    def test_object_acl_grants_take_part_in_authorization(self):
+        from accounts_util import new_account
+        other = new_account(self.server, "object-grantee")
+        s3, theirs = self.s3, other["s3"]
+        grantee = 'id="%s"' % other["canonical_id"]
+        s3.create_bucket(Bucket="objgrants", ObjectOwnership="BucketOwnerPreferred")
+        s3.put_object(Bucket="objgrants", Key="private", Body=b"p")
+        s3.put_object(Bucket="objgrants", Key="closed", Body=b"c")
+        s3.put_object(Bucket="objgrants", Key="shared", Body=b"s", GrantRead=grantee)
+        s3.put_object(Bucket="objgrants", Key="public", Body=b"pub", ACL="public-read")
+        # READ: GET and HEAD of that object only; not its ACL, not other objects, not listing.
+        self.assertEqual(theirs.get_object(Bucket="objgrants", Key="shared")["Body"].read(), b"s")
+        theirs.head_object(Bucket="objgrants", Key="shared")
+        for call in (lambda: theirs.get_object(Bucket="objgrants", Key="private"),
+                     lambda: theirs.get_object_acl(Bucket="objgrants", Key="shared"),
+                     lambda: theirs.put_object_acl(Bucket="objgrants", Key="shared",
+                                                   ACL="public-read"),
+                     lambda: theirs.put_object(Bucket="objgrants", Key="shared", Body=b"w"),
+                     lambda: theirs.delete_object(Bucket="objgrants", Key="shared"),
+                     lambda: theirs.list_objects_v2(Bucket="objgrants")):
+            self.assertClientError(call, "AccessDenied", 403)
+        self.assertEqual(self.anonymous("GET", "objgrants", "shared"), 403)
+        # READ_ACP reads the ACL, WRITE_ACP writes it (and with it can grant itself READ).
+        s3.put_object_acl(Bucket="objgrants", Key="private", GrantFullControl='id="%s"' %
+                          self.owner, GrantReadACP=grantee, GrantWriteACP=grantee)
+        self.assertClientError(lambda: theirs.get_object(Bucket="objgrants", Key="private"),
+                               "AccessDenied", 403)
+        self.assertIn((other["canonical_id"], "READ_ACP"),
+                      grants_of(theirs.get_object_acl(Bucket="objgrants", Key="private")))
+        theirs.put_object_acl(Bucket="objgrants", Key="private", GrantFullControl='id="%s"' %
+                              self.owner, GrantRead=grantee)
+        theirs.get_object(Bucket="objgrants", Key="private")
+        self.assertClientError(lambda: theirs.get_object_acl(Bucket="objgrants", Key="private"),
+                               "AccessDenied", 403)
+        # FULL_CONTROL: read and both ACP permissions.
+        s3.put_object_acl(Bucket="objgrants", Key="private", GrantFullControl=grantee)
+        theirs.get_object(Bucket="objgrants", Key="private")
+        theirs.get_object_acl(Bucket="objgrants", Key="private")
+        # public-read: anyone, anonymous included (GET and HEAD), and a copy source.
+        self.assertEqual(self.anonymous("GET", "objgrants", "public"), 200)
+        self.assertEqual(self.anonymous("HEAD", "objgrants", "public"), 200)
+        theirs.create_bucket(Bucket="theirs-copies")
+        theirs.copy_object(Bucket="theirs-copies", Key="c",
+                           CopySource={"Bucket": "objgrants", "Key": "public"})
+        self.assertClientError(
+            lambda: theirs.copy_object(Bucket="theirs-copies", Key="d",
+                                       CopySource={"Bucket": "objgrants", "Key": "closed"}),
+            "AccessDenied", 403)
+        # An explicit Deny in the bucket policy beats the grant.
+        s3.put_bucket_policy(Bucket="objgrants", Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::objgrants/shared"}]}))
+        self.assertClientError(lambda: theirs.get_object(Bucket="objgrants", Key="shared"),
+                               "AccessDenied", 403)
+        s3.delete_bucket_policy(Bucket="objgrants")
+        # IgnorePublicAcls: the public grant counts for nothing; the account grant still does.
+        s3.put_public_access_block(Bucket="objgrants", PublicAccessBlockConfiguration={
+            "IgnorePublicAcls": True, "BlockPublicAcls": False, "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False})
+        self.assertEqual(self.anonymous("GET", "objgrants", "public"), 403)
+        self.assertClientError(lambda: theirs.get_object(Bucket="objgrants", Key="public"),
+                               "AccessDenied", 403)
+        theirs.get_object(Bucket="objgrants", Key="shared")
+        s3.delete_public_access_block(Bucket="objgrants")
+        self.assertEqual(self.anonymous("GET", "objgrants", "public"), 200)
+        # Versions: a grant on one version does not open the others (s3:GetObjectVersion).
+        s3.put_bucket_versioning(Bucket="objgrants", VersioningConfiguration={"Status": "Enabled"})
+        v1 = s3.put_object(Bucket="objgrants", Key="v", Body=b"1", GrantRead=grantee)["VersionId"]
+        v2 = s3.put_object(Bucket="objgrants", Key="v", Body=b"2")["VersionId"]
+        self.assertEqual(theirs.get_object(Bucket="objgrants", Key="v",
+                                           VersionId=v1)["Body"].read(), b"1")
+        for call in (lambda: theirs.get_object(Bucket="objgrants", Key="v", VersionId=v2),
+                     lambda: theirs.get_object(Bucket="objgrants", Key="v")):
+            self.assertClientError(call, "AccessDenied", 403)
+        # BucketOwnerEnforced disables ACLs: the stored grants stop granting.
+        s3.put_bucket_ownership_controls(Bucket="objgrants",
+                                         OwnershipControls=ownership("BucketOwnerEnforced"))
+        self.assertEqual(self.anonymous("GET", "objgrants", "public"), 403)
+        self.assertClientError(lambda: theirs.get_object(Bucket="objgrants", Key="shared"),
+                               "AccessDenied", 403)
+
+    def test_object_writer_owns_and_reads_its_objects(self):
+        from accounts_util import new_account
+        other = new_account(self.server, "object-writer")
+        s3, theirs = self.s3, other["s3"]
+        s3.create_bucket(Bucket="writers", ObjectOwnership="ObjectWriter")
+        s3.put_bucket_acl(Bucket="writers", GrantFullControl='id="%s"' % self.owner,
+                          GrantWrite='id="%s"' % other["canonical_id"])
+        theirs.put_object(Bucket="writers", Key="mine", Body=b"m")
+        # The writer owns the object: its default FULL_CONTROL lets it read it and its ACL.
+        self.assertEqual(theirs.get_object(Bucket="writers", Key="mine")["Body"].read(), b"m")
+        self.assertEqual(theirs.get_object_acl(Bucket="writers", Key="mine")["Owner"]["ID"],
+                         other["canonical_id"])
+        theirs.put_object_acl(Bucket="writers", Key="mine", ACL="public-read")
+        self.assertEqual(self.anonymous("GET", "writers", "mine"), 200)
+        # An object of the bucket owner stays closed to it.
+        s3.put_object(Bucket="writers", Key="owners", Body=b"o")
+        self.assertClientError(lambda: theirs.get_object(Bucket="writers", Key="owners"),
+                               "AccessDenied", 403)
 
 
 if __name__ == "__main__":

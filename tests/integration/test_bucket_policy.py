@@ -101,6 +101,44 @@ class BucketPolicyTest(ServerTestCase):
         self.s3.delete_bucket_policy(Bucket="guarded")
         self.s3.delete_object(Bucket="guarded", Key="protected/c.txt")
 
+    def test_delete_objects_authorizes_each_key(self):
+        def outcome(result):
+            return (sorted(d["Key"] for d in result.get("Deleted", [])),
+                    sorted((e["Key"], e["Code"]) for e in result.get("Errors", [])))
+
+        keys = ("a.txt", "protected/c.txt", "protected/d.txt", "open/e.txt")
+        self.make_bucket("multidel", objects=keys)
+        self.s3.put_bucket_policy(Bucket="multidel", Policy=policy(
+            {"Sid": "NoDeletes", "Effect": "Deny", "Principal": "*",
+             "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::multidel/protected/*"},
+            {"Sid": "OtherDeletesOpen", "Effect": "Allow",
+             "Principal": {"AWS": self.other["account_id"]},
+             "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::multidel/open/*"}))
+        objects = {"Objects": [{"Key": k} for k in keys]}
+        # Another account: only the key its Allow covers; the rest AccessDenied, in a 200.
+        self.assertEqual(outcome(self.other["s3"].delete_objects(Bucket="multidel",
+                                                                 Delete=objects)),
+                         (["open/e.txt"], [("a.txt", "AccessDenied"),
+                                           ("protected/c.txt", "AccessDenied"),
+                                           ("protected/d.txt", "AccessDenied")]))
+        # The owner: everything but the denied prefix.
+        self.assertEqual(outcome(self.s3.delete_objects(Bucket="multidel", Delete=objects)),
+                         (["a.txt", "open/e.txt"], [("protected/c.txt", "AccessDenied"),
+                                                    ("protected/d.txt", "AccessDenied")]))
+        remaining = [o["Key"] for o in self.s3.list_objects_v2(Bucket="multidel")["Contents"]]
+        self.assertEqual(remaining, ["protected/c.txt", "protected/d.txt"])
+        # Quiet mode still lists the errors. A permanent delete (VersionId) needs
+        # s3:DeleteObjectVersion, which the Deny does not name.
+        self.assertEqual(outcome(self.s3.delete_objects(Bucket="multidel", Delete={
+            "Quiet": True, "Objects": [{"Key": "protected/c.txt"},
+                                       {"Key": "protected/d.txt", "VersionId": "null"}]})),
+                         ([], [("protected/c.txt", "AccessDenied")]))
+        # The aws CLI's recursive rm (DeleteObjects) reports the refused key and fails.
+        rc, out, err = self.server.aws("s3", "rm", "s3://multidel/", "--recursive", check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("AccessDenied", out + err)
+        self.s3.head_object(Bucket="multidel", Key="protected/c.txt")
+
     def test_source_ip_condition(self):
         self.make_bucket("byip", objects=("k",))
         self.s3.put_bucket_policy(Bucket="byip", Policy=policy(

@@ -1,10 +1,12 @@
 """Inventory delivery into another account's bucket (issue 7, spec §8): S3 writes as the
 service principal s3.amazonaws.com, so the destination bucket policy AWS documents lets it in,
 any Deny or a mismatched condition keeps it out with AWS's console reason, and AccountId must
-name the destination owner."""
+name the destination owner. SSE-KMS encrypted reports also need the KMS key policy of spec §8."""
 
 import json
+import os
 import subprocess
+import tempfile
 import unittest
 
 from accounts_util import new_account, root_account_id
@@ -32,6 +34,36 @@ def documented_policy(destination, source, source_account):
             },
         }],
     }
+
+
+def kms_key_policy(key_account, source, source_account):
+    """AWS's default key statement plus the statement spec §8 gives for S3 Inventory."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::%s:root" % key_account},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Allow Amazon S3 use of the customer managed key", "Effect": "Allow",
+             "Principal": {"Service": "s3.amazonaws.com"}, "Action": ["kms:GenerateDataKey"],
+             "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": source_account},
+                           "ArnLike": {"aws:SourceARN": "arn:aws:s3:::%s" % source}}},
+        ],
+    }
+
+
+def kms(account, server, *args, check=True):
+    """Runs `stocktake kms ARGS` as `account` (None = the root account)."""
+    access_key = account["access_key"] if account else ACCESS_KEY
+    secret_key = account["secret_key"] if account else SECRET_KEY
+    proc = subprocess.run([binary(), "kms"] + list(args) +
+                          ["--endpoint", server.url, "--access-key", access_key,
+                           "--secret-key", secret_key],
+                          capture_output=True, text=True, timeout=60)
+    if check and proc.returncode != 0:
+        raise AssertionError("stocktake kms %s failed: %s" % (" ".join(args), proc.stderr))
+    return proc.returncode, proc.stdout, proc.stderr
 
 
 class CrossAccountInventoryTest(ServerTestCase):
@@ -126,6 +158,70 @@ class CrossAccountInventoryTest(ServerTestCase):
             put_config(self.s3, "photos", "right-owner", "central-audit", prefix="reports",
                        account_id=self.audit["account_id"])
             run_now(self.server, "photos", "right-owner")
+        finally:
+            self.set_destination_policy(None)
+
+    def test_sse_kms_report_needs_the_key_policy(self):
+        _, out, _ = kms(self.audit, self.server, "create-key", "--description", "audit reports")
+        key_arn = out.strip()
+        key_id = key_arn.rsplit("/", 1)[1]
+        # No policy put: AWS's default key policy, which grants the key's account only.
+        _, out, _ = kms(self.audit, self.server, "get-key-policy", "--key-id", key_id)
+        default = json.loads(out)
+        self.assertEqual(default["Statement"][0]["Principal"]["AWS"],
+                         "arn:aws:iam::%s:root" % self.audit["account_id"])
+        self.assertEqual(default["Statement"][0]["Action"], "kms:*")
+
+        self.set_destination_policy(documented_policy("central-audit", "photos", self.root_id))
+        try:
+            put_config(self.s3, "photos", "audit-kms", "central-audit", prefix="reports",
+                       account_id=self.audit["account_id"], kms_key_id=key_arn)
+            self.assert_denied("audit-kms")
+
+            # Only the key's account (or the root account) administers the key; the source
+            # account here is the root account, so use a third account to check the refusal.
+            other = new_account(self.server, "other-kms")
+            document = kms_key_policy(self.audit["account_id"], "photos", self.root_id)
+            code, _, err = kms(other, self.server, "put-key-policy", "--key-id", key_arn,
+                               "--policy", json.dumps(document), check=False)
+            self.assertEqual(code, 1)
+            self.assertIn("AccessDenied", err)
+            # A malformed document is refused with KMS's error code.
+            code, _, err = kms(self.audit, self.server, "put-key-policy", "--key-id", key_id,
+                               "--policy", json.dumps({"Version": "2012-10-17", "Statement": [{
+                                   "Effect": "Allow", "Principal": "*",
+                                   "Action": "s3:GetObject", "Resource": "*"}]}), check=False)
+            self.assertEqual(code, 1)
+            self.assertIn("MalformedPolicyDocumentException", err)
+            self.assert_denied("audit-kms")
+
+            # The statement of spec §8, from a file as the aws CLI takes it.
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(document, f)
+            try:
+                kms(self.audit, self.server, "put-key-policy", "--key-id", key_id,
+                    "--policy", "file://" + f.name)
+            finally:
+                os.unlink(f.name)
+            _, out, _ = kms(self.audit, self.server, "get-key-policy", "--key-id", key_arn)
+            self.assertEqual(json.loads(out), document)
+
+            _, out, _ = run_now(self.server, "photos", "audit-kms")
+            manifest_key = manifest_key_from(out)
+            for key in (manifest_key, manifest_key.rsplit("/", 1)[0] + "/manifest.checksum"):
+                head = self.audit["s3"].head_object(Bucket="central-audit", Key=key)
+                self.assertEqual(head["ServerSideEncryption"], "aws:kms", key)
+                self.assertEqual(head["SSEKMSKeyId"], key_arn, key)
+            manifest, paths = fetch_report(self.audit["s3"], "central-audit", manifest_key)
+            for entry in manifest["files"]:
+                head = self.audit["s3"].head_object(Bucket="central-audit", Key=entry["key"])
+                self.assertEqual(head["SSEKMSKeyId"], key_arn)
+            self.assertEqual(len(csv_rows_python(paths)), 3)
+
+            # The key policy names another source account: refused again.
+            kms(self.audit, self.server, "put-key-policy", "--key-id", key_id, "--policy",
+                json.dumps(kms_key_policy(self.audit["account_id"], "photos", "111122223333")))
+            self.assert_denied("audit-kms")
         finally:
             self.set_destination_policy(None)
 

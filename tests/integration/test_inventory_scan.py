@@ -7,19 +7,14 @@ by parallel listing.
 - Resumability: a scan killed with SIGKILL part-way publishes nothing; rerun with the same
   --checkpoint it keeps the finished partitions and produces the complete report.
 - Retries of SlowDown answers, the progress line, failures that publish nothing, AWS profiles.
-- A real third-party store: Ceph RGW (/work/shared/tools/rgw-up.sh), scanned in CSV, Parquet and
-  ORC, read back with DuckDB (CSV, Parquet) and Apache ORC's tools (ORC), compared with boto3's
-  listing of RGW.
+The scan of a real third-party store, Ceph RGW, is in test_scan_rgw.py.
 """
 
 import concurrent.futures
-import datetime
 import json
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -27,11 +22,11 @@ import unittest
 import urllib.parse
 
 import boto3
-from botocore.config import Config
 
 from harness import ACCESS_KEY, SECRET_KEY, Server, binary
 from inventory_util import (duckdb, fetch_report, manifest_key_from, put_config, read_csv_report,
                             run_now, sql_list)
+from scan_util import check_layout, clean_env, iso_ms, run_scan, summary, utf8_sorted
 
 ALL_FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded",
               "ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate",
@@ -41,17 +36,6 @@ ALL_FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUp
               "ObjectLockEventHoldDuration", "IntelligentTieringReferenceDate"]
 LISTING_FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded",
                   "ObjectOwner"]
-TOOLS = os.environ.get("STOCKTAKE_SHARED_TOOLS", "/work/shared/tools")
-SUMMARY = re.compile(r"listed (\d+) versions in ([\d.]+) s \((\d+) objects/s\), (\d+) partitions "
-                     r"\((\d+) splits, (\d+) from the checkpoint\), (\d+) requests, (\d+) retries")
-
-
-def clean_env(**extra):
-    """The environment of a scan: no AWS settings of the machine, only what the test gives."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"})
-    env.update(extra)
-    return env
 
 
 def stocktake_env(**extra):
@@ -61,56 +45,6 @@ def stocktake_env(**extra):
 def scan_args(source, source_url, destination, destination_url, *more):
     return [binary(), "inventory", "scan", "--source", source, "--source-endpoint", source_url,
             "--destination", destination, "--destination-endpoint", destination_url] + list(more)
-
-
-def run_scan(args, env, check=True, timeout=900):
-    proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError("scan failed (%d): %s%s" % (proc.returncode, proc.stdout, proc.stderr))
-    return proc
-
-
-def summary(stdout):
-    m = SUMMARY.search(stdout)
-    if not m:
-        raise AssertionError("no summary in: " + stdout)
-    keys = ("listed", "seconds", "rate", "partitions", "splits", "reused", "requests", "retries")
-    return {k: (float(v) if k == "seconds" else int(v)) for k, v in zip(keys, m.groups())}
-
-
-def utf8_sorted(keys):
-    return sorted(keys, key=lambda k: k.encode())
-
-
-def iso_ms(text):
-    return int(datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
-               .replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
-
-
-def stamp(ms):
-    return datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
-
-
-def check_layout(test, s3, bucket, manifest_key, manifest, prefix, source, config_id, fmt,
-                 started_ms, finished_ms):
-    """Keys, manifest and symlink.txt exactly as native reports lay them out (spec §3, §6)."""
-    created = int(manifest["creationTimestamp"])
-    test.assertGreaterEqual(created, started_ms)
-    test.assertLessEqual(created, finished_ms)
-    when = stamp(created)
-    root = (prefix + "/" if prefix else "") + source + "/" + config_id
-    test.assertEqual(manifest_key, root + when.strftime("/%Y-%m-%dT%H-%MZ") + "/manifest.json")
-    test.assertEqual(manifest["sourceBucket"], source)
-    test.assertEqual(manifest["destinationBucket"], "arn:aws:s3:::" + bucket)
-    test.assertEqual(manifest["version"], "2016-11-30")
-    test.assertEqual(manifest["fileFormat"], fmt)
-    ext = {"CSV": ".csv.gz", "Parquet": ".parquet", "ORC": ".orc"}[fmt]
-    for f in manifest["files"]:
-        test.assertRegex(f["key"], "^" + re.escape(root) + "/data/[0-9a-f-]{36}" + re.escape(ext))
-    symlink = s3.get_object(Bucket=bucket, Key=root + when.strftime("/hive/dt=%Y-%m-%d-%H-%M")
-                            + "/symlink.txt")["Body"].read().decode()
-    test.assertEqual(symlink, "".join("s3://%s/%s\n" % (bucket, f["key"])
-                                      for f in manifest["files"]))
 
 
 def destination_keys(s3, bucket, prefix=""):
@@ -429,226 +363,6 @@ class ScanOfStocktakeTest(unittest.TestCase):
         self.assertEqual(len(paths), 1)
         self.assertEqual(int(duckdb("SELECT count(*) AS n FROM read_parquet('%s')"
                                     % paths[0])[0]["n"]), 0)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-RGW_ACCESS_KEY = "RGWTESTACCESSKEY0001"
-RGW_SECRET_KEY = "rgwtestsecretkey000000000000000000000001"
-
-
-class ScanOfCephRgwTest(unittest.TestCase):
-    """A bucket on a real Ceph RGW, scanned into a Stocktake destination."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.rgw_dir = "/var/tmp/stocktake-scan-rgw-%d" % os.getpid()
-        port = free_port()
-        env = dict(os.environ, RGW_PORT=str(port), MON_PORT=str(free_port()),
-                   MON_PORT2=str(free_port()))
-        try:
-            up = subprocess.run([os.path.join(TOOLS, "rgw-up.sh"), cls.rgw_dir], env=env,
-                                capture_output=True, text=True, timeout=900)
-            failed = up.returncode != 0
-            reason = (up.stderr or up.stdout)[-1500:]
-        except (OSError, subprocess.TimeoutExpired) as e:
-            failed, reason = True, str(e)
-        if failed:
-            cls.stop_rgw()
-            raise unittest.SkipTest("rgw-up.sh could not start a Ceph RGW: " + reason)
-        cls.rgw_url = "http://127.0.0.1:%d" % port
-        try:
-            cls.populate()
-            cls.destination = Server().start()
-        except BaseException:
-            cls.stop_rgw()
-            raise
-        cls.dst = cls.destination.client()
-        cls.dst.create_bucket(Bucket="dst")
-        cls.profiles = tempfile.mkdtemp(prefix="stocktake-scan-rgw-aws-")
-        with open(os.path.join(cls.profiles, "credentials"), "w") as f:
-            f.write("[rgw]\naws_access_key_id=%s\naws_secret_access_key=%s\n"
-                    "[stocktake]\naws_access_key_id=%s\naws_secret_access_key=%s\n"
-                    % (RGW_ACCESS_KEY, RGW_SECRET_KEY, ACCESS_KEY, SECRET_KEY))
-
-    @classmethod
-    def stop_rgw(cls):
-        subprocess.run([os.path.join(TOOLS, "rgw-down.sh"), cls.rgw_dir], capture_output=True,
-                       timeout=300)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.destination.cleanup()
-        shutil.rmtree(cls.profiles, ignore_errors=True)
-        cls.stop_rgw()
-
-    @classmethod
-    def populate(cls):
-        rgw = boto3.client("s3", endpoint_url=cls.rgw_url, region_name="us-east-1",
-                           aws_access_key_id=RGW_ACCESS_KEY, aws_secret_access_key=RGW_SECRET_KEY,
-                           config=Config(s3={"addressing_style": "path"},
-                                         retries={"max_attempts": 5}, max_pool_connections=16))
-        cls.rgw = rgw
-        rgw.create_bucket(Bucket="scan-src")
-        rgw.put_bucket_versioning(Bucket="scan-src",
-                                  VersioningConfiguration={"Status": "Enabled"})
-        keys = ["logs/2024/%02d/app-%03d.log" % (m, i) for m in (1, 2, 3) for i in range(40)]
-        keys += ["data/part=%d/file-%02d.parquet" % (p, i) for p in range(4) for i in range(15)]
-        keys += ["unicode/\u00fc\u00f1\u00ed/\u6771\u4eac-%d.txt" % i for i in range(10)]
-        keys += ["odd/a b+c %%41 %d.txt" % i for i in range(10)]
-        keys += ["top-%03d" % i for i in range(60)]
-        keys += ["deep/" + "/".join("d%d" % j for j in range(12)) + "/leaf", "folder/",
-                 "x" * 300, "empty"]  # RGW: osd max object name len 460
-        bodies = {k: (b"" if k in ("folder/", "empty") else k.encode()[:50] * (1 + i % 4))
-                  for i, k in enumerate(keys)}
-        with concurrent.futures.ThreadPoolExecutor(16) as pool:
-            list(pool.map(lambda k: rgw.put_object(Bucket="scan-src", Key=k, Body=bodies[k]),
-                          keys))
-        # Versions and delete markers.
-        for k in keys[:20]:
-            rgw.put_object(Bucket="scan-src", Key=k, Body=b"second version")
-        for k in keys[20:35] + keys[-25:-20]:
-            rgw.delete_object(Bucket="scan-src", Key=k)
-        rgw.put_object(Bucket="scan-src", Key="resurrected", Body=b"1")
-        rgw.delete_object(Bucket="scan-src", Key="resurrected")
-        rgw.put_object(Bucket="scan-src", Key="resurrected", Body=b"2")
-        # A multipart object ("-2" ETag).
-        mpu = rgw.create_multipart_upload(Bucket="scan-src", Key="multi/big")
-        parts = []
-        for n, body in ((1, b"a" * (5 * 1024 * 1024)), (2, b"b" * 1000)):
-            etag = rgw.upload_part(Bucket="scan-src", Key="multi/big", UploadId=mpu["UploadId"],
-                                   PartNumber=n, Body=body)["ETag"]
-            parts.append({"PartNumber": n, "ETag": etag})
-        rgw.complete_multipart_upload(Bucket="scan-src", Key="multi/big",
-                                      UploadId=mpu["UploadId"], MultipartUpload={"Parts": parts})
-        # The truth: boto3's own listing of RGW.
-        versions = []
-        for page in rgw.get_paginator("list_object_versions").paginate(Bucket="scan-src"):
-            for v in page.get("Versions", []):
-                versions.append({"key": v["Key"], "version_id": v["VersionId"],
-                                 "is_latest": v["IsLatest"], "is_delete_marker": False,
-                                 "size": v["Size"], "e_tag": v["ETag"].strip('"'),
-                                 "lm": int(v["LastModified"].timestamp() * 1000),
-                                 "storage_class": v["StorageClass"],
-                                 "owner": v["Owner"]["ID"]})
-            for m in page.get("DeleteMarkers", []):
-                versions.append({"key": m["Key"], "version_id": m["VersionId"],
-                                 "is_latest": m["IsLatest"], "is_delete_marker": True,
-                                 "size": None, "e_tag": None,
-                                 "lm": int(m["LastModified"].timestamp() * 1000),
-                                 "storage_class": None, "owner": m["Owner"]["ID"]})
-        cls.truth = {(v["key"], v["version_id"]): v for v in versions}
-        cls.current = [o for page in rgw.get_paginator("list_objects_v2").paginate(
-            Bucket="scan-src") for o in page.get("Contents", [])]
-
-    def scan(self, fmt, versions, fields, *more):
-        env = clean_env(AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.profiles, "credentials"))
-        destination = "s3://dst/" + fmt.lower() + "-" + versions.lower()
-        args = [binary(), "inventory", "scan", "--source", "s3://scan-src", "--source-endpoint",
-                self.rgw_url, "--source-profile", "rgw", "--destination", destination,
-                "--destination-endpoint", self.destination.url, "--destination-profile",
-                "stocktake", "--format", fmt, "--versions", versions, "--fields",
-                ",".join(fields)] + list(more)
-        started = int(time.time() * 1000)
-        proc = run_scan(args, env)
-        finished = int(time.time() * 1000)
-        key = manifest_key_from(proc.stdout)
-        manifest, paths = fetch_report(self.dst, "dst", key)
-        check_layout(self, self.dst, "dst", key, manifest, destination[len("s3://dst/"):],
-                     "scan-src", "stocktake-scan", fmt, started, finished)
-        return proc, manifest, paths
-
-    def check_all_versions(self, rows):
-        """Rows (dicts in report column names, typed) against boto3's listing of RGW."""
-        self.assertEqual(len(rows), len(self.truth))
-        keys = [r["key"] for r in rows]
-        self.assertEqual(keys, utf8_sorted(keys))
-        for i, r in enumerate(rows):
-            want = self.truth[(r["key"], r["version_id"] or "null")]
-            self.assertEqual(r["is_latest"], want["is_latest"], r)
-            self.assertEqual(r["is_delete_marker"], want["is_delete_marker"], r)
-            self.assertEqual(r["size"], want["size"], r)
-            self.assertEqual(r["e_tag"], want["e_tag"], r)
-            self.assertEqual(r["lm"], want["lm"], r)
-            self.assertEqual(r["storage_class"], want["storage_class"], r)
-            self.assertEqual(r["object_owner"], want["owner"], r)
-            if not want["is_delete_marker"]:
-                self.assertEqual(r["is_multipart_uploaded"], r["key"] == "multi/big", r)
-                self.assertEqual(r["encryption_status"], "NOT-SSE", r)
-            if i > 0 and rows[i - 1]["key"] == r["key"]:
-                self.assertGreaterEqual(rows[i - 1]["lm"], r["lm"])  # newest version first
-        self.assertIn(True, [r["is_delete_marker"] for r in rows])
-
-    FIELDS = ["Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded",
-              "EncryptionStatus", "ObjectOwner"]
-
-    def test_csv_all_versions(self):
-        proc, manifest, paths = self.scan("CSV", "All", self.FIELDS, "--page-size", "50",
-                                          "--concurrency", "4")
-        rows = []
-        for r in read_csv_report(manifest, paths):
-            rows.append({"key": urllib.parse.unquote_plus(r["Key"]), "version_id": r["VersionId"],
-                         "is_latest": r["IsLatest"] == "true",
-                         "is_delete_marker": r["IsDeleteMarker"] == "true",
-                         "size": int(r["Size"]) if r["Size"] else None,
-                         "e_tag": r["ETag"] or None, "lm": iso_ms(r["LastModifiedDate"]),
-                         "storage_class": r["StorageClass"] or None,
-                         "is_multipart_uploaded": r["IsMultipartUploaded"] == "true",
-                         "encryption_status": r["EncryptionStatus"],
-                         "object_owner": r["ObjectOwner"]})
-        self.check_all_versions(rows)
-        stats = summary(proc.stdout)
-        print("\nRGW scan, CSV All, %d versions: %.2f s listing, %d objects/s, %d partitions, "
-              "%d splits, %d requests" % (stats["listed"], stats["seconds"], stats["rate"],
-                                          stats["partitions"], stats["splits"],
-                                          stats["requests"]))
-
-    def test_parquet_all_versions(self):
-        _, manifest, paths = self.scan("Parquet", "All", self.FIELDS, "--max-rows-per-file",
-                                       "150")
-        self.assertGreater(len(paths), 1)
-        rows = duckdb("SELECT key, version_id, is_latest, is_delete_marker, size, e_tag, "
-                      "epoch_ms(last_modified_date) AS lm, storage_class, is_multipart_uploaded, "
-                      "encryption_status, object_owner FROM read_parquet(%s)" % sql_list(paths))
-        for r in rows:
-            r["size"] = None if r["size"] is None else int(r["size"])
-            r["lm"] = int(r["lm"])
-        self.check_all_versions(rows)
-
-    def test_orc_all_versions(self):
-        _, manifest, paths = self.scan("ORC", "All", self.FIELDS)
-        cache = os.environ.get("STOCKTAKE_CACHE", os.path.expanduser("~/.cache/stocktake"))
-        contents = os.path.join(os.environ.get("ORC_TOOLS_BIN", os.path.join(cache, "orc-tools",
-                                                                             "bin")),
-                                "orc-contents")
-        if not os.path.exists(contents):
-            self.skipTest("Apache ORC tools not built: run tests/setup-readers.sh")
-        self.assertTrue(manifest["fileSchema"].startswith("struct<bucket:string,key:string,"))
-        rows = []
-        for path in paths:
-            out = subprocess.run([contents, path], capture_output=True, text=True,
-                                 check=True).stdout
-            for line in out.splitlines():
-                r = json.loads(line)
-                lm = r["last_modified_date"]
-                parsed = datetime.datetime.strptime(lm if "." in lm else lm + ".0",
-                                                    "%Y-%m-%d %H:%M:%S.%f")
-                r["lm"] = round(parsed.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
-                rows.append(r)
-        self.check_all_versions(rows)
-
-    def test_csv_current_versions(self):
-        _, manifest, paths = self.scan("CSV", "Current", ["Size", "ETag", "LastModifiedDate"],
-                                       "--page-size", "25")
-        rows = read_csv_report(manifest, paths)
-        self.assertEqual([(urllib.parse.unquote_plus(r["Key"]), int(r["Size"]), r["ETag"],
-                           iso_ms(r["LastModifiedDate"])) for r in rows],
-                         [(o["Key"], o["Size"], o["ETag"].strip('"'),
-                           int(o["LastModified"].timestamp() * 1000)) for o in self.current])
 
 
 if __name__ == "__main__":

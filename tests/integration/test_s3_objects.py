@@ -370,7 +370,7 @@ class ObjectTest(ServerTestCase, S3Asserts):
         self.s3.put_object(Bucket="objects", Key="sub", Body=b"x")
         # Sub-resources no Stocktake operation serves (yet): never a crash or a wrong 200.
         for path, query in [("/objects", "website"), ("/objects", "cors"),
-                            ("/objects", "replication"), ("/objects", "notification"),
+                            ("/objects", "notification"),
                             ("/objects", "logging"), ("/objects", "accelerate"),
                             ("/objects", "requestPayment"), ("/objects", "analytics"),
                             ("/objects", "metrics"), ("/objects/sub", "torrent"),
@@ -382,8 +382,7 @@ class ObjectTest(ServerTestCase, S3Asserts):
         for fn in [lambda: self.s3.get_bucket_website(Bucket="objects"),
                    lambda: self.s3.get_bucket_cors(Bucket="objects"),
                    lambda: self.s3.put_bucket_cors(Bucket="objects", CORSConfiguration={
-                       "CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}),
-                   lambda: self.s3.get_bucket_replication(Bucket="objects")]:
+                       "CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]})]:
             self.assertClientErrorWithMessage(fn, "NotImplemented", 501)
         # The object is untouched by the refused PUT ?torrent etc.
         self.assertEqual(self.s3.get_object(Bucket="objects", Key="sub")["Body"].read(), b"x")

@@ -10,10 +10,12 @@ namespace stocktake::report::orc {
 InputStream::InputStream(std::string_view raw, CompressionKind compression, uint64_t block_size,
                          std::string name)
     : raw_(raw), compression_(compression), block_size_(block_size), name_(std::move(name)) {
+  // LZO (3) and BROTLI (6) are the kinds left out.
   if (compression_ != CompressionKind::kNone && compression_ != CompressionKind::kZlib &&
-      compression_ != CompressionKind::kSnappy) {
+      compression_ != CompressionKind::kSnappy && compression_ != CompressionKind::kLz4 &&
+      compression_ != CompressionKind::kZstd) {
     Poison("unsupported compression kind " + std::to_string(static_cast<uint32_t>(compression_)) +
-           " (supported: NONE, ZLIB, SNAPPY)");
+           " (supported: NONE, ZLIB, SNAPPY, LZ4, ZSTD)");
   }
 }
 
@@ -27,6 +29,21 @@ void InputStream::Poison(std::string_view what) {
 Status InputStream::Fail(std::string_view what) {
   Poison(what);
   return status_;
+}
+
+Status InputStream::Uncompress(std::string_view chunk) {
+  switch (compression_) {
+    case CompressionKind::kZlib:
+      return InflateRaw(chunk, block_size_, &buffer_);
+    case CompressionKind::kSnappy:
+      return SnappyUncompress(chunk, block_size_, &buffer_);
+    case CompressionKind::kLz4:
+      return Lz4BlockUncompress(chunk, block_size_, &buffer_);
+    case CompressionKind::kZstd:
+      return ZstdUncompress(chunk, block_size_, &buffer_);
+    default:
+      return Status::Corruption("unsupported compression kind");  // refused by the constructor
+  }
 }
 
 bool InputStream::NextChunk() {
@@ -55,9 +72,7 @@ bool InputStream::NextChunk() {
   if (original) {
     current_ = chunk;
   } else {
-    Status st = compression_ == CompressionKind::kZlib
-                    ? InflateRaw(chunk, block_size_, &buffer_)
-                    : SnappyUncompress(chunk, block_size_, &buffer_);
+    Status st = Uncompress(chunk);
     if (!st.ok()) {
       Poison(st.message());
       return false;

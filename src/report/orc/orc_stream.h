@@ -1,7 +1,7 @@
 // InputStream: the bytes of one ORC stream, decompressed chunk by chunk (ORC spec v1,
 // "Compression"): with a codec, the stream is a series of chunks, each behind a 3-byte
 // little-endian header holding (chunk length * 2 + isOriginal); original chunks are stored as is.
-// Supported codecs: NONE, ZLIB (raw deflate), SNAPPY. Errors are sticky.
+// Supported codecs: NONE, ZLIB (raw deflate), SNAPPY, LZ4 (raw block), ZSTD. Errors are sticky.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,8 @@ class InputStream {
 
  private:
   bool NextChunk();
+  // Decompresses one chunk into buffer_.
+  Status Uncompress(std::string_view chunk);
   void Poison(std::string_view what);
 
   std::string_view raw_;

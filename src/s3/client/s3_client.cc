@@ -19,10 +19,39 @@ std::string EnvOr(const char* name, std::string fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
+Result<http::HttpClientOptions> ParseEndpoint(const S3ClientOptions& options) {
+  http::HttpClientOptions http_options;
+  std::string_view rest = options.endpoint;
+  if (rest.starts_with("https://")) {
+    http_options.tls = true;
+    http_options.ca_bundle = options.ca_bundle;
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else {
+    return Status::InvalidArgument("endpoint must be http[s]://HOST[:PORT]: " + options.endpoint);
+  }
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  http_options.host = std::string(rest);
+  http_options.port = http_options.tls ? "443" : "80";
+  size_t colon = http_options.host.rfind(':');
+  if (colon != std::string::npos) {
+    http_options.port = http_options.host.substr(colon + 1);
+    http_options.host.resize(colon);
+  }
+  return http_options;
+}
+
+// s3.amazonaws.com or s3.REGION.amazonaws.com (the endpoints AWS names per region).
+bool IsRegionalAwsHost(std::string_view host) {
+  return host.starts_with("s3.") && host.ends_with(".amazonaws.com");
+}
+
 }  // namespace
 
 S3ClientOptions ResolveClientOptions(std::string endpoint, std::string access_key,
-                                     std::string secret_key, std::string region) {
+                                     std::string secret_key, std::string region,
+                                     std::string ca_bundle) {
   S3ClientOptions options;
   options.endpoint = !endpoint.empty() ? endpoint : EnvOr("AWS_ENDPOINT_URL", options.endpoint);
   options.access_key_id = !access_key.empty() ? access_key : EnvOr("AWS_ACCESS_KEY_ID", "");
@@ -30,32 +59,47 @@ S3ClientOptions ResolveClientOptions(std::string endpoint, std::string access_ke
       !secret_key.empty() ? secret_key : EnvOr("AWS_SECRET_ACCESS_KEY", "");
   options.region = !region.empty() ? region
                                    : EnvOr("AWS_REGION", EnvOr("AWS_DEFAULT_REGION", "us-east-1"));
+  options.ca_bundle = !ca_bundle.empty() ? ca_bundle : EnvOr("AWS_CA_BUNDLE", "");
   return options;
 }
 
 Result<std::unique_ptr<S3Client>> S3Client::Create(const S3ClientOptions& options) {
-  std::string_view rest = options.endpoint;
-  if (!rest.starts_with("http://")) {
-    return Status::InvalidArgument("endpoint must be http://HOST[:PORT]: " + options.endpoint);
-  }
-  rest.remove_prefix(7);
-  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  std::string host(rest), port = "80";
-  size_t colon = host.rfind(':');
-  if (colon != std::string::npos) {
-    port = host.substr(colon + 1);
-    host.resize(colon);
-  }
+  ASSIGN_OR_RETURN(http::HttpClientOptions http_options, ParseEndpoint(options));
   if (options.access_key_id.empty() || options.secret_access_key.empty()) {
     return Status::InvalidArgument(
         "no credentials: pass --access-key/--secret-key or set AWS_ACCESS_KEY_ID and "
         "AWS_SECRET_ACCESS_KEY");
   }
   return std::unique_ptr<S3Client>(
-      new S3Client(options, std::make_unique<http::HttpClient>(host, port)));
+      new S3Client(options, std::make_unique<http::HttpClient>(std::move(http_options))));
 }
 
 Result<http::ClientResponse> S3Client::Send(const S3Call& call) {
+  ASSIGN_OR_RETURN(http::ClientResponse response, SendSigned(call));
+  const std::string* region = response.FindHeader("x-amz-bucket-region");
+  if ((response.status == 301 || response.status == 400) && region != nullptr &&
+      !region->empty() && *region != options_.region) {
+    RETURN_IF_ERROR(FollowRegion(*region));
+    return SendSigned(call);
+  }
+  return response;
+}
+
+Status S3Client::FollowRegion(const std::string& region) {
+  S3ClientOptions moved = options_;
+  moved.region = region;
+  ASSIGN_OR_RETURN(http::HttpClientOptions http_options, ParseEndpoint(moved));
+  if (IsRegionalAwsHost(http_options.host)) {
+    http_options.host = "s3." + region + ".amazonaws.com";
+    moved.endpoint = (http_options.tls ? "https://" : "http://") + http_options.host + ":" +
+                     http_options.port;
+  }
+  options_ = std::move(moved);
+  http_ = std::make_unique<http::HttpClient>(std::move(http_options));
+  return Status::OK();
+}
+
+Result<http::ClientResponse> S3Client::SendSigned(const S3Call& call) {
   std::string path = "/";
   if (!call.bucket.empty()) {
     path += call.bucket;

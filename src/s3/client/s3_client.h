@@ -16,16 +16,21 @@
 namespace stocktake::s3 {
 
 struct S3ClientOptions {
-  std::string endpoint = "http://127.0.0.1:9000";  // http://host[:port]
+  std::string endpoint = "http://127.0.0.1:9000";  // http[s]://host[:port]
   std::string access_key_id;
   std::string secret_access_key;
   std::string region = "us-east-1";
+  // https: PEM file of the CAs to trust instead of the system store (as the aws CLI's
+  // --ca-bundle / AWS_CA_BUNDLE).
+  std::string ca_bundle;
 };
 
 // Credentials and endpoint from flags, else the standard AWS environment variables
-// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION/AWS_DEFAULT_REGION, AWS_ENDPOINT_URL).
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION/AWS_DEFAULT_REGION, AWS_ENDPOINT_URL,
+// AWS_CA_BUNDLE).
 S3ClientOptions ResolveClientOptions(std::string endpoint, std::string access_key,
-                                     std::string secret_key, std::string region);
+                                     std::string secret_key, std::string region,
+                                     std::string ca_bundle = "");
 
 struct S3Call {
   std::string method = "GET";
@@ -39,7 +44,10 @@ struct S3Call {
 class S3Client {
  public:
   static Result<std::unique_ptr<S3Client>> Create(const S3ClientOptions& options);
-  // Sends the call; any HTTP status is a successful Result (callers inspect it).
+  // Sends the call; any HTTP status is a successful Result (callers inspect it). A bucket in
+  // another region (AWS answers 301 PermanentRedirect, or 400 for a wrong signing region, with
+  // x-amz-bucket-region) is followed once: from then on the client signs for that region, and
+  // talks to that region's endpoint when its own is a regional AWS one.
   Result<http::ClientResponse> Send(const S3Call& call);
   // For an error response: "Code: Message" from the S3 error document.
   static std::string ErrorSummary(const http::ClientResponse& response);
@@ -47,6 +55,9 @@ class S3Client {
  private:
   S3Client(S3ClientOptions options, std::unique_ptr<http::HttpClient> http)
       : options_(std::move(options)), http_(std::move(http)) {}
+  Result<http::ClientResponse> SendSigned(const S3Call& call);
+  Status FollowRegion(const std::string& region);
+
   S3ClientOptions options_;
   std::unique_ptr<http::HttpClient> http_;
 };

@@ -1,5 +1,6 @@
-// HttpClient: a small blocking HTTP/1.1 client over Boost.Beast, one keep-alive connection, for
-// Stocktake's own tools (inventory run, report, scan). Not thread-safe: one per thread.
+// HttpClient: a small blocking HTTP/1.1 client over Boost.Beast, one keep-alive connection, plain
+// or TLS (OpenSSL through Beast's ssl_stream, certificate and host name verified), for Stocktake's
+// own tools (inventory run, report, scan). Not thread-safe: one per thread.
 #pragma once
 
 #include <memory>
@@ -26,14 +27,25 @@ struct ClientResponse {
   const std::string* FindHeader(std::string_view lower_name) const;
 };
 
+struct HttpClientOptions {
+  std::string host;
+  std::string port;
+  bool tls = false;
+  // TLS: PEM file of the certificate authorities to trust; "" = the system store (as OpenSSL's
+  // default verify paths; SSL_CERT_FILE / SSL_CERT_DIR override it).
+  std::string ca_bundle;
+  int timeout_seconds = 120;
+};
+
 class HttpClient {
  public:
-  HttpClient(std::string host, std::string port, int timeout_seconds = 120);
+  explicit HttpClient(HttpClientOptions options);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends the request (reconnecting once if a kept-alive connection was closed by the server).
+  // Unavailable for connection and TLS failures (an untrusted certificate says why).
   Result<ClientResponse> Send(const ClientRequest& request);
   const std::string& host_header() const { return host_header_; }
 

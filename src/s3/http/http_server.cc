@@ -1,5 +1,6 @@
 #include "s3/http/http_server.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -7,14 +8,19 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
 #include <thread>
+
+#include "s3/http/tls_error.h"
 
 namespace stocktake::s3::http {
 
@@ -40,6 +46,8 @@ constexpr size_t kBodyBufferBytes = 256 * 1024;
 // reports a bare "400"/"404" or a connection error instead of the S3 error).
 constexpr int kLingerSeconds = 5;
 constexpr int kLingerReadTimeoutMs = 1000;
+// How long a closing TLS connection waits for the client's close_notify.
+constexpr int kTlsCloseTimeoutSeconds = 1;
 // S3's largest single PUT is 5 GiB; multipart parts are smaller. Beyond this the parser refuses.
 constexpr uint64_t kMaxBodyBytes = 5ull * 1024 * 1024 * 1024 + 64 * 1024 * 1024;
 
@@ -49,14 +57,51 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// The throwing read_some/write_some of Beast's SyncReadStream and SyncWriteStream concepts, over
+// the error_code overloads of `Stream` (the derived class, which brings these in with `using`).
+template <class Stream>
+class ThrowingSyncStream {
+ public:
+  template <class MutableBufferSequence>
+  size_t read_some(const MutableBufferSequence& buffers) {
+    beast::error_code ec;
+    size_t n = static_cast<Stream*>(this)->read_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+
+  template <class ConstBufferSequence>
+  size_t write_some(const ConstBufferSequence& buffers) {
+    beast::error_code ec;
+    size_t n = static_cast<Stream*>(this)->write_some(buffers, ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+};
+
 // Blocking reads and writes on a connected socket that honour SO_RCVTIMEO / SO_SNDTIMEO (a
 // timeout surfaces as error::timed_out). Asio's own synchronous socket operations do not: on
 // EAGAIN they poll() without a timeout, so a client that stops sending (or reading) would hold
 // its connection thread forever. Models Beast's SyncReadStream and SyncWriteStream; only the
-// error_code overloads are used, the throwing ones exist to satisfy the concepts.
-class TimedStream {
+// error_code overloads are used, the throwing ones exist to satisfy the concepts. It is also the
+// lowest layer of the TLS stream (ConnectionStream), which needs an executor it never runs.
+class TimedStream : public ThrowingSyncStream<TimedStream> {
  public:
-  explicit TimedStream(int fd) : fd_(fd) {}
+  using ThrowingSyncStream::read_some;
+  using ThrowingSyncStream::write_some;
+  using lowest_layer_type = TimedStream;
+  using executor_type = asio::any_io_executor;
+
+  explicit TimedStream(tcp::socket& socket)
+      : fd_(socket.native_handle()), executor_(socket.get_executor()) {}
+  lowest_layer_type& lowest_layer() { return *this; }
+  const lowest_layer_type& lowest_layer() const { return *this; }
+  executor_type get_executor() const { return executor_; }
+
+  // Reads fail with timed_out once `deadline` has passed (checked before each read, so a client
+  // trickling bytes is cut off at most one receive timeout after it).
+  void set_read_deadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+  void clear_read_deadline() { deadline_ = std::chrono::steady_clock::time_point::max(); }
 
   template <class MutableBufferSequence>
   size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
@@ -64,6 +109,10 @@ class TimedStream {
     size_t count = Gather(buffers, &iov);
     ec = {};
     if (count == 0) return 0;
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      ec = asio::error::timed_out;
+      return 0;
+    }
     while (true) {
       ssize_t got = ::readv(fd_, iov.data(), static_cast<int>(count));
       if (got > 0) return static_cast<size_t>(got);
@@ -98,22 +147,6 @@ class TimedStream {
     }
   }
 
-  template <class MutableBufferSequence>
-  size_t read_some(const MutableBufferSequence& buffers) {
-    beast::error_code ec;
-    size_t n = read_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-
-  template <class ConstBufferSequence>
-  size_t write_some(const ConstBufferSequence& buffers) {
-    beast::error_code ec;
-    size_t n = write_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-
  private:
   static constexpr size_t kMaxSlices = 16;  // a partial read/write is fine: callers loop
 
@@ -136,12 +169,116 @@ class TimedStream {
   }
 
   int fd_;
+  executor_type executor_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
+
+// What requests are read from and responses written to: the timed socket itself, or TLS over it
+// (Beast's ssl_stream, OpenSSL), so that the socket timeouts hold for TLS connections too.
+class ConnectionStream : public ThrowingSyncStream<ConnectionStream> {
+ public:
+  using ThrowingSyncStream::read_some;
+  using ThrowingSyncStream::write_some;
+
+  explicit ConnectionStream(TimedStream& raw) : raw_(raw) {}
+
+  // The server side of the TLS handshake; afterwards all bytes go through TLS.
+  beast::error_code AcceptTls(asio::ssl::context& context) {
+    tls_ = std::make_unique<beast::ssl_stream<TimedStream&>>(raw_, context);
+    beast::error_code ec;
+    tls_->handshake(asio::ssl::stream_base::server, ec);
+    return ec;
+  }
+  bool secure() const { return tls_ != nullptr; }
+
+  // Before the server closes a TLS connection: close_notify, so the client can tell the end
+  // from a truncation. The wait for the client's own close_notify is bounded by the socket's
+  // receive timeout, which the caller shortens first.
+  void EndTls() {
+    beast::error_code ec;
+    if (tls_) tls_->shutdown(ec);
+  }
+
+  template <class MutableBufferSequence>
+  size_t read_some(const MutableBufferSequence& buffers, beast::error_code& ec) {
+    return tls_ ? tls_->read_some(buffers, ec) : raw_.read_some(buffers, ec);
+  }
+  template <class ConstBufferSequence>
+  size_t write_some(const ConstBufferSequence& buffers, beast::error_code& ec) {
+    return tls_ ? tls_->write_some(buffers, ec) : raw_.write_some(buffers, ec);
+  }
+
+ private:
+  TimedStream& raw_;
+  std::unique_ptr<beast::ssl_stream<TimedStream&>> tls_;
+};
+
+// A TLS connection starts with a handshake record (RFC 8446 §5.1, ContentType handshake = 22).
+// Anything else on the HTTPS port is most likely plain HTTP: it gets a plain-text 400 (as nginx
+// answers) instead of a dropped connection.
+constexpr int kTlsHandshakeRecord = 22;
+
+// The first byte the client sent, left unread; -1 when it sent none in time (or closed).
+int PeekFirstByte(int fd) {
+  unsigned char first = 0;
+  ssize_t got;
+  do {
+    got = ::recv(fd, &first, 1, MSG_PEEK);
+  } while (got < 0 && errno == EINTR);
+  return got == 1 ? first : -1;
+}
+
+constexpr std::string_view kPlainHttpOnTlsPort =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 58\r\n"
+    "Connection: close\r\n\r\nThis port speaks HTTPS: send the request with https:// URLs\n";
+
+Result<std::unique_ptr<asio::ssl::context>> MakeTlsContext(const TlsOptions& tls) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  // TLS 1.2 and 1.3 only (older versions are deprecated by RFC 8996).
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  beast::error_code ec;
+  context->use_certificate_chain_file(tls.cert_file, ec);
+  if (ec) {
+    return Status::InvalidArgument("TLS certificate " + tls.cert_file + ": " + TlsErrorText(ec));
+  }
+  context->use_private_key_file(tls.key_file, asio::ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument("TLS key " + tls.key_file + ": " + TlsErrorText(ec));
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    return Status::InvalidArgument("TLS key " + tls.key_file + " does not match certificate " +
+                                   tls.cert_file);
+  }
+  return context;
+}
 
 void SetSocketTimeouts(int fd, int seconds) {
   timeval tv{seconds, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+void SetReceiveTimeout(int fd, int seconds) {
+  timeval tv{seconds, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+// Requests refused by this layer, before any S3 processing, still get an S3 XML error (AWS
+// answers an oversized header section with this code). The S3 error table lives above this
+// library, hence the literal; the request id is random, as S3's.
+std::string RejectionResponse(std::string_view status_line, std::string_view code,
+                              std::string_view message) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::random_device random;
+  std::string request_id;
+  for (int i = 0; i < 16; ++i) request_id.push_back(kHex[random() & 0xf]);
+  std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" +
+                     std::string(code) + "</Code><Message>" + std::string(message) +
+                     "</Message><RequestId>" + request_id + "</RequestId></Error>";
+  return "HTTP/1.1 " + std::string(status_line) +
+         "\r\nContent-Type: application/xml\r\nx-amz-request-id: " + request_id +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+         body;
 }
 
 using Parser = bhttp::request_parser<bhttp::buffer_body>;
@@ -165,7 +302,7 @@ void SetHeaders(Message& res, const HttpResponseHead& head) {
 
 class ParserBody final : public HttpBody {
  public:
-  ParserBody(TimedStream& stream, beast::flat_buffer& buffer, Parser& parser)
+  ParserBody(ConnectionStream& stream, beast::flat_buffer& buffer, Parser& parser)
       : stream_(stream), buffer_(buffer), parser_(parser), storage_(kBodyBufferBytes) {}
 
   Result<std::string_view> Read(size_t max_bytes) override {
@@ -188,7 +325,7 @@ class ParserBody final : public HttpBody {
   bool failed() const { return failed_; }
 
  private:
-  TimedStream& stream_;
+  ConnectionStream& stream_;
   beast::flat_buffer& buffer_;
   Parser& parser_;
   std::vector<char> storage_;
@@ -197,7 +334,8 @@ class ParserBody final : public HttpBody {
 
 class SocketResponder final : public HttpResponder {
  public:
-  SocketResponder(TimedStream& stream, const ParserBody& body, bool keep_alive, unsigned version)
+  SocketResponder(ConnectionStream& stream, const ParserBody& body, bool keep_alive,
+                  unsigned version)
       : stream_(stream), body_(body), keep_alive_(keep_alive), version_(version) {}
 
   Status SendContinue() override {
@@ -287,7 +425,7 @@ class SocketResponder final : public HttpResponder {
   // not send its next request on it.
   bool KeepAlive() const { return keep_alive_ && body_.complete() && !body_.failed(); }
 
-  TimedStream& stream_;
+  ConnectionStream& stream_;
   const ParserBody& body_;
   bool keep_alive_;
   unsigned version_;
@@ -301,6 +439,7 @@ class SocketResponder final : public HttpResponder {
 struct HttpServer::Impl {
   HttpServerOptions options;
   Handler handler;
+  std::unique_ptr<asio::ssl::context> tls_context;  // null: plain HTTP
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::thread accept_thread;
@@ -312,6 +451,7 @@ struct HttpServer::Impl {
   };
   std::mutex mu;
   std::condition_variable all_done;
+  std::condition_variable slot_free;  // a connection ended (AcceptLoop waits at the limit)
   std::map<uint64_t, Connection> connections;
   uint64_t next_id = 0;
 
@@ -325,12 +465,12 @@ struct HttpServer::Impl {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         continue;
       }
+      // Back-pressure: at the connection limit, stop accepting until one ends; new clients wait
+      // in the kernel's listen backlog instead of being refused.
       std::unique_lock lock(mu);
-      if (connections.size() >= options.max_connections) {
-        lock.unlock();
-        socket.close(ec);
-        continue;
-      }
+      slot_free.wait(
+          lock, [&] { return connections.size() < options.max_connections || stopping.load(); });
+      if (stopping.load()) return;
       uint64_t id = next_id++;
       connections[id] = Connection{socket.native_handle(), false};
       lock.unlock();
@@ -370,18 +510,37 @@ struct HttpServer::Impl {
     auto endpoint = socket.remote_endpoint(ec);
     if (!ec) remote = endpoint.address().to_string();
     beast::flat_buffer buffer;
-    TimedStream stream(socket.native_handle());
+    TimedStream raw(socket);
+    ConnectionStream stream(raw);
+    if (tls_context && !AcceptTls(socket, raw, stream)) {
+      EndConnection(id, socket);
+      return;
+    }
     while (!stopping.load()) {
       Parser parser;
       parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
       parser.body_limit(kMaxBodyBytes);
-      bhttp::read_header(stream, buffer, parser, ec);
+      // The next request's header must arrive whole within the idle timeout: neither an idle
+      // keep-alive connection nor a client trickling its header holds a thread longer.
+      ec = WithinIdleTimeout(socket, raw, [&] {
+        beast::error_code read_ec;
+        bhttp::read_header(stream, buffer, parser, read_ec);
+        return read_ec;
+      });
       if (ec) {
+        std::string response;
         if (ec == bhttp::error::header_limit) {
-          static constexpr std::string_view kTooLarge =
-              "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
-              "Connection: close\r\n\r\n";
-          asio::write(stream, asio::buffer(kTooLarge.data(), kTooLarge.size()), ec);
+          response =
+              RejectionResponse("400 Bad Request", "RequestHeaderSectionTooLarge",
+                                "Your request header section exceeds the maximum allowed size.");
+        } else if (ec == bhttp::error::body_limit) {  // a Content-Length beyond kMaxBodyBytes
+          response =
+              RejectionResponse("400 Bad Request", "EntityTooLarge",
+                                "Your proposed upload exceeds the maximum allowed object size.");
+        }
+        if (!response.empty()) {
+          asio::write(stream, asio::buffer(response), ec);
+          if (!ec && !stream.secure()) LingeringClose(socket, raw);
         }
         break;
       }
@@ -398,6 +557,7 @@ struct HttpServer::Impl {
       if (parser.content_length()) head.content_length = *parser.content_length();
       head.chunked_transfer = parser.chunked();
       head.remote_address = remote;
+      head.secure = stream.secure();
       bool keep_alive = msg.keep_alive() && !stopping.load();
       ParserBody body(stream, buffer, parser);
       SocketResponder responder(stream, body, keep_alive, msg.version());
@@ -405,18 +565,60 @@ struct HttpServer::Impl {
       SetBusy(id, false);
       // A body left unread (an error answered early) would desynchronize the stream: close.
       if (!body.failed() && !body.complete() && responder.sent() && !responder.broken()) {
-        LingeringClose(socket, stream);
+        LingeringClose(socket, raw);
         break;
       }
       if (!keep_alive || responder.broken() || !responder.sent() || body.failed() ||
           !body.complete()) {
+        if (stream.secure() && !responder.broken()) {
+          SetSocketTimeouts(socket.native_handle(), kTlsCloseTimeoutSeconds);
+          stream.EndTls();
+        }
         break;
       }
     }
+    EndConnection(id, socket);
+  }
+
+  // Plain HTTP on the TLS port is answered in plain text; a failed handshake just ends.
+  // The first bytes and the handshake, like a request header, must arrive within the idle
+  // timeout.
+  bool AcceptTls(tcp::socket& socket, TimedStream& raw, ConnectionStream& stream) {
+    SetReceiveTimeout(socket.native_handle(), options.idle_timeout_seconds);
+    int first = PeekFirstByte(socket.native_handle());
+    if (first < 0) return false;
+    if (first != kTlsHandshakeRecord) {
+      beast::error_code ec;
+      asio::write(raw, asio::buffer(kPlainHttpOnTlsPort.data(), kPlainHttpOnTlsPort.size()), ec);
+      if (!ec) LingeringClose(socket, raw);
+      return false;
+    }
+    beast::error_code ec =
+        WithinIdleTimeout(socket, raw, [&] { return stream.AcceptTls(*tls_context); });
+    if (ec) spdlog::debug("TLS handshake failed: {}", TlsErrorText(ec));
+    return !ec;
+  }
+
+  // Runs `read` (returning its error) with the idle timeout: each read waits at most that long and
+  // all of them end by it; afterwards reads are back to the I/O timeout.
+  template <class Read>
+  beast::error_code WithinIdleTimeout(tcp::socket& socket, TimedStream& raw, Read read) {
+    SetReceiveTimeout(socket.native_handle(), options.idle_timeout_seconds);
+    raw.set_read_deadline(std::chrono::steady_clock::now() +
+                          std::chrono::seconds(options.idle_timeout_seconds));
+    beast::error_code ec = read();
+    raw.clear_read_deadline();
+    SetReceiveTimeout(socket.native_handle(), options.io_timeout_seconds);
+    return ec;
+  }
+
+  void EndConnection(uint64_t id, tcp::socket& socket) {
+    beast::error_code ec;
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
     std::lock_guard lock(mu);
     connections.erase(id);
+    slot_free.notify_one();
     if (connections.empty()) all_done.notify_all();
   }
 };
@@ -429,6 +631,9 @@ HttpServer::HttpServer(HttpServerOptions options, Handler handler) : impl_(new I
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
+  if (impl_->options.tls) {
+    ASSIGN_OR_RETURN(impl_->tls_context, MakeTlsContext(*impl_->options.tls));
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return Status::InvalidArgument("bad address " + impl_->options.address);
@@ -448,6 +653,10 @@ Status HttpServer::Start() {
 
 void HttpServer::Stop() {
   if (!impl_ || impl_->stopping.exchange(true)) return;
+  {
+    std::lock_guard lock(impl_->mu);  // no missed wake-up between the check and the wait
+    impl_->slot_free.notify_all();
+  }
   beast::error_code ec;
   // Wake the blocking accept(): shutting the listening socket down makes it return.
   ::shutdown(impl_->acceptor.native_handle(), SHUT_RDWR);

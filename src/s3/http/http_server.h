@@ -24,6 +24,7 @@ struct HttpRequestHead {
   std::optional<uint64_t> content_length;
   bool chunked_transfer = false;  // Transfer-Encoding: chunked (decoded by the server)
   std::string remote_address;
+  bool secure = false;  // arrived over TLS (the aws:SecureTransport condition key)
 
   // First value of a header (name lower-case), or nullptr.
   const std::string* FindHeader(std::string_view name) const;
@@ -60,13 +61,26 @@ class HttpResponder {
 
 using Handler = std::function<void(const HttpRequestHead&, HttpBody&, HttpResponder&)>;
 
+// A TLS listener's certificate chain and private key, PEM files.
+struct TlsOptions {
+  std::string cert_file;
+  std::string key_file;
+};
+
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 9000;  // 0 picks a free port
-  size_t max_header_bytes = 64 * 1024;
-  int io_timeout_seconds = 120;     // a slow or idle client is disconnected after this
+  // Request line + header fields; larger ones get 400 RequestHeaderSectionTooLarge (AWS allows
+  // 8 KiB of PUT header, https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html).
+  size_t max_header_bytes = 16 * 1024;
+  // A connection must deliver its next request header whole within this (idle keep-alive
+  // connections and clients trickling a header are closed after it).
+  int idle_timeout_seconds = 60;
+  int io_timeout_seconds = 120;     // a read or write of a request making no progress fails
   int shutdown_grace_seconds = 25;  // in-flight requests get this long on Stop()
+  // Connections served at once; beyond it accepting pauses (clients wait in the listen backlog).
   size_t max_connections = 1024;
+  std::optional<TlsOptions> tls;  // set: this listener speaks HTTPS only
 };
 
 class HttpServer {
@@ -76,7 +90,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts accepting in a background thread.
+  // Binds and starts accepting in a background thread. InvalidArgument when the TLS certificate
+  // or key cannot be loaded.
   Status Start();
   uint16_t port() const { return port_; }
   // Stops accepting, closes idle connections, waits (bounded) for in-flight requests.

@@ -4,9 +4,9 @@
 // Get/PutObjectAcl, Get/PutBucketAcl, Put/Get/DeleteBucketOwnershipControls.
 //
 // ACLs are stored (store/acl.h) and reported (GET ?acl, inventory ObjectAccessControlList). Bucket
-// ACL grants take part in authorization (BucketAclAllows, after the bucket policy); object ACL
-// grants are not evaluated yet (docs/differences-from-aws.md). Block Public Access's
-// BlockPublicAcls refuses public ACLs on PUT.
+// and object ACL grants take part in authorization (BucketAclAllows, ObjectAclAllows: after the
+// bucket policy, authorization.cc). Block Public Access's BlockPublicAcls refuses public ACLs on
+// PUT, IgnorePublicAcls makes them grant nothing.
 #include <algorithm>
 #include <cctype>
 
@@ -312,10 +312,12 @@ std::optional<S3Error> CheckPublicAclBlocked(const store::Bucket& bucket, const 
   return std::nullopt;
 }
 
-bool PermissionAllows(std::string_view permission, std::string_view action) {
+// User Guide, "Mapping of ACL permissions and access policy permissions", bucket column.
+bool BucketPermissionAllows(std::string_view permission, std::string_view action) {
   if (permission == "FULL_CONTROL") {
-    return PermissionAllows("READ", action) || PermissionAllows("WRITE", action) ||
-           PermissionAllows("READ_ACP", action) || PermissionAllows("WRITE_ACP", action);
+    return BucketPermissionAllows("READ", action) || BucketPermissionAllows("WRITE", action) ||
+           BucketPermissionAllows("READ_ACP", action) ||
+           BucketPermissionAllows("WRITE_ACP", action);
   }
   if (permission == "READ") {
     return action == "s3:ListBucket" || action == "s3:ListBucketVersions" ||
@@ -324,6 +326,25 @@ bool PermissionAllows(std::string_view permission, std::string_view action) {
   if (permission == "WRITE") return action == "s3:PutObject";
   if (permission == "READ_ACP") return action == "s3:GetBucketAcl";
   if (permission == "WRITE_ACP") return action == "s3:PutBucketAcl";
+  return false;
+}
+
+// The same table, object column (WRITE is "not applicable" to objects).
+bool ObjectPermissionAllows(std::string_view permission, std::string_view action) {
+  if (permission == "FULL_CONTROL") {
+    return ObjectPermissionAllows("READ", action) || ObjectPermissionAllows("READ_ACP", action) ||
+           ObjectPermissionAllows("WRITE_ACP", action);
+  }
+  if (permission == "READ") {
+    return action == "s3:GetObject" || action == "s3:GetObjectVersion" ||
+           action == "s3:GetObjectTorrent" || action == "s3:GetObjectVersionTorrent";
+  }
+  if (permission == "READ_ACP") {
+    return action == "s3:GetObjectAcl" || action == "s3:GetObjectVersionAcl";
+  }
+  if (permission == "WRITE_ACP") {
+    return action == "s3:PutObjectAcl" || action == "s3:PutObjectVersionAcl";
+  }
   return false;
 }
 
@@ -402,7 +423,23 @@ bool BucketAclAllows(const store::Bucket& bucket, const policy::RequestContext& 
   auto acl = store::DecodeAcl(*document, "");
   if (!acl) return false;
   return std::any_of(acl->grants.begin(), acl->grants.end(), [&](const AclGrant& g) {
-    return PermissionAllows(g.permission, request.action) &&
+    return BucketPermissionAllows(g.permission, request.action) &&
+           GranteeMatches(g, request.caller, ignore_public_acls);
+  });
+}
+
+bool ObjectAclCanGrant(std::string_view action) {
+  return ObjectPermissionAllows("FULL_CONTROL", action);
+}
+
+bool ObjectAclAllows(const store::Bucket& bucket, std::string_view document,
+                     std::string_view owner_canonical_id, const policy::RequestContext& request,
+                     bool ignore_public_acls) {
+  if (AclsDisabled(bucket)) return false;
+  auto acl = store::DecodeAcl(document, owner_canonical_id);
+  if (!acl) return false;
+  return std::any_of(acl->grants.begin(), acl->grants.end(), [&](const AclGrant& g) {
+    return ObjectPermissionAllows(g.permission, request.action) &&
            GranteeMatches(g, request.caller, ignore_public_acls);
   });
 }

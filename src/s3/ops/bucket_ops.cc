@@ -1,6 +1,7 @@
 // Service- and bucket-level operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
 // GetBucketLocation, Get/PutBucketVersioning.
 #include "common/time_format.h"
+#include "replication/config.h"
 #include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
 #include "s3/xml_writer.h"
@@ -120,6 +121,12 @@ OpResult PutBucketVersioning(OpContext& ctx) {
       // 409 InvalidBucketState, as S3 answers (observed; s3-tests expects the same).
       return S3Error(S3ErrorCode::kInvalidBucketState,
                      "An Object Lock configuration is present on this bucket, so the versioning "
+                     "state cannot be changed.");
+    }
+    // Replication needs versioning on the source: S3 refuses the same way.
+    if (bucket.FindAttribute(replication::kReplicationAttribute) != nullptr) {
+      return S3Error(S3ErrorCode::kInvalidBucketState,
+                     "A replication configuration is present on this bucket, so the versioning "
                      "state cannot be changed.");
     }
     // Suspending a never-versioned bucket keeps it unversioned in effect, as on AWS.

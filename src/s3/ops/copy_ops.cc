@@ -10,6 +10,7 @@
 #include "s3/authorization.h"
 #include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
+#include "s3/ops/replication.h"
 #include "s3/ops/sse.h"
 #include "s3/xml_writer.h"
 
@@ -17,27 +18,12 @@ namespace stocktake::s3 {
 namespace {
 
 constexpr size_t kMaxKeyBytes = 1024;
-constexpr uint32_t kMaxPartNumber = 10000;
 // The largest object CopyObject copies in one request, and the largest part.
 constexpr uint64_t kMaxCopyBytes = 5ULL * 1024 * 1024 * 1024;
 constexpr size_t kCopyChunkBytes = 1 << 20;
 
 constexpr std::string_view kBadCopySource =
     "Copy Source must mention the source bucket and key: sourcebucket/sourcekey";
-
-std::variant<uint32_t, S3Error> PartNumberParam(const S3Request& request) {
-  const std::string* value = request.Query("partNumber");
-  uint32_t number = 0;
-  if (value != nullptr) {
-    auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), number);
-    if (ec != std::errc() || end != value->data() + value->size()) number = 0;
-  }
-  if (number < 1 || number > kMaxPartNumber) {
-    return S3Error(S3ErrorCode::kInvalidArgument,
-                   "Part number must be an integer between 1 and 10000, inclusive");
-  }
-  return number;
-}
 
 struct CopySource {
   std::string bucket;
@@ -325,11 +311,13 @@ OpResult CopyObject(OpContext& ctx) {
   version.checksum_value = data.checksum_value;
   version.checksum_type = "FULL_OBJECT";
   version.last_modified_ms = ctx.NowMillis();
+  MarkForReplication(ctx, &version);
   auto put = ctx.store().PutObject(version);
   if (!put.ok()) {
     data.blob->Abandon();
     return FromStatus(put.status());
   }
+  QueueReplication(ctx, version, put->version_id);
 
   XmlWriter xml("CopyObjectResult");
   xml.Element("ETag", QuoteEtag(version.etag));

@@ -12,6 +12,7 @@
 #include "common/time_format.h"
 #include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
+#include "s3/ops/replication.h"
 #include "s3/ops/sse.h"
 #include "s3/xml_writer.h"
 
@@ -19,7 +20,6 @@ namespace stocktake::s3 {
 namespace {
 
 constexpr size_t kMaxKeyBytes = 1024;
-constexpr uint32_t kMaxPartNumber = 10000;
 constexpr uint64_t kMinPartBytes = 5ULL * 1024 * 1024;  // every part but the last
 constexpr uint64_t kMaxPartBytes = 5ULL * 1024 * 1024 * 1024;
 constexpr size_t kMaxListed = 1000;  // default and ceiling of max-parts / max-uploads
@@ -46,16 +46,6 @@ bool ParseUint32(std::string_view text, uint32_t* out) {
   if (text.empty()) return false;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
   return ec == std::errc() && p == text.data() + text.size();
-}
-
-std::variant<uint32_t, S3Error> PartNumberParam(const S3Request& request) {
-  const std::string* value = request.Query("partNumber");
-  uint32_t number = 0;
-  if (value == nullptr || !ParseUint32(*value, &number) || number < 1 || number > kMaxPartNumber) {
-    return S3Error(S3ErrorCode::kInvalidArgument,
-                   "Part number must be an integer between 1 and 10000, inclusive");
-  }
-  return number;
 }
 
 // max-parts / max-uploads: a non-negative integer, capped at 1000.
@@ -127,39 +117,6 @@ Result<std::string> ChecksumOfBlob(store::ObjectStore& store, const std::string&
   }
   return checksummer.FinishBase64();
 }
-
-// Owner / Initiator elements name accounts by canonical id and name; uploads of one listing are
-// usually all the owner's, so lookups are cached.
-class AccountNames {
- public:
-  explicit AccountNames(OpContext& ctx) : ctx_(ctx) {}
-  const store::Account& Get(const std::string& account_id) {
-    if (account_id.empty() || account_id == ctx_.request.caller.account_id) {
-      return ctx_.request.caller;
-    }
-    auto it = cache_.find(account_id);
-    if (it == cache_.end()) {
-      auto account = ctx_.store().GetAccount(account_id);
-      store::Account value;
-      if (account.ok()) {
-        value = std::move(*account);
-      } else {
-        value.canonical_id = account_id;  // a deleted account still needs an identity
-      }
-      it = cache_.emplace(account_id, std::move(value)).first;
-    }
-    return it->second;
-  }
-  void Write(XmlWriter* xml, std::string_view element, const std::string& account_id) {
-    const store::Account& account = Get(account_id);
-    xml->Open(element).Element("ID", account.canonical_id).Element("DisplayName", account.name);
-    xml->Close();
-  }
-
- private:
-  OpContext& ctx_;
-  std::map<std::string, store::Account> cache_;
-};
 
 // CompleteMultipartUpload's Location: the object's URL as the client addressed the server.
 std::string ObjectLocation(const S3Request& request) {
@@ -499,6 +456,7 @@ OpResult CompleteMultipartUpload(OpContext& ctx) {
   // "For multipart uploads, the object creation date is the date of initiation of the multipart
   // upload" (User Guide, system-defined object metadata, Last-Modified).
   version.last_modified_ms = upload.initiated_ms;
+  MarkForReplication(ctx, &version);
   auto put = ctx.store().CompleteMultipartUpload(upload.upload_id, part_numbers, version);
   if (!put.ok()) {
     // A concurrent Abort or Complete removed the upload, or a listed part is gone.
@@ -508,6 +466,7 @@ OpResult CompleteMultipartUpload(OpContext& ctx) {
     }
     return FromStatus(put.status());
   }
+  QueueReplication(ctx, version, put->version_id);
 
   XmlWriter xml("CompleteMultipartUploadResult");
   xml.Element("Location", ObjectLocation(ctx.request));

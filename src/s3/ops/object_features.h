@@ -37,8 +37,19 @@ std::optional<S3Error> ApplyNewBucketFeatures(const OpContext& ctx, store::Bucke
 // s3:ListBucket(Versions|MultipartUploads), WRITE -> s3:PutObject, READ_ACP -> s3:GetBucketAcl,
 // WRITE_ACP -> s3:PutBucketAcl, FULL_CONTROL -> all. Nothing while ACLs are disabled
 // (BucketOwnerEnforced); grants to AllUsers/AuthenticatedUsers count for nothing when
-// `ignore_public_acls`. Object ACLs are stored and reported but not evaluated.
+// `ignore_public_acls`.
 bool BucketAclAllows(const store::Bucket& bucket, const policy::RequestContext& request,
+                     bool ignore_public_acls);
+
+// Whether some object ACL permission maps to `action` (same table, object column): READ ->
+// s3:GetObject(Version), s3:GetObject(Version)Torrent; READ_ACP -> s3:GetObject(Version)Acl;
+// WRITE_ACP -> s3:PutObject(Version)Acl; FULL_CONTROL -> all of them.
+bool ObjectAclCanGrant(std::string_view action);
+
+// Whether the object ACL `document` (store/acl.h; "" = its owner `owner_canonical_id`'s
+// FULL_CONTROL) grants `request`, by the mapping above and with the rules of BucketAclAllows.
+bool ObjectAclAllows(const store::Bucket& bucket, std::string_view document,
+                     std::string_view owner_canonical_id, const policy::RequestContext& request,
                      bool ignore_public_acls);
 
 // ---- Reads (GetObject, HeadObject, CopyObject sources) ----------------------------------------

@@ -4,8 +4,10 @@
 
 #include "common/encoding.h"
 #include "common/time_format.h"
+#include "s3/authorization.h"
 #include "s3/ops/object_features.h"
 #include "s3/ops/op_util.h"
+#include "s3/ops/replication.h"
 #include "s3/ops/sse.h"
 #include "s3/xml_writer.h"
 
@@ -214,11 +216,13 @@ OpResult PutObject(OpContext& ctx) {
       return S3Error(S3ErrorCode::kPreconditionFailed);
     }
   }
+  MarkForReplication(ctx, &version);
   auto put = ctx.store().PutObject(version);
   if (!put.ok()) {
     std::get<std::unique_ptr<store::BlobWriter>>(received)->Abandon();
     return FromStatus(put.status());
   }
+  QueueReplication(ctx, version, put->version_id);
   S3Response response;
   response.SetHeader("ETag", QuoteEtag(version.etag));
   if (!put->version_id.empty()) response.SetHeader("x-amz-version-id", put->version_id);
@@ -245,6 +249,9 @@ OpResult DeleteObject(OpContext& ctx) {
   if (!result.ok() && !result.status().IsNotFound()) return FromStatus(result.status());
   S3Response response = S3Response::NoContent();
   if (result.ok()) {
+    if (result->delete_marker && !VersionIdParam(ctx.request)) {
+      ReplicateDeleteMarker(ctx, ctx.request.key, result->version_id);
+    }
     if (result->delete_marker) response.SetHeader("x-amz-delete-marker", "true");
     if (!result->version_id.empty()) response.SetHeader("x-amz-version-id", result->version_id);
   }
@@ -274,12 +281,15 @@ OpResult DeleteObjects(OpContext& ctx) {
     pugi::xml_node vid = o.child("VersionId");
     std::optional<std::string> version;
     if (vid) version = vid.text().as_string();
-    // A version under Object Lock is refused like the store refuses it (AccessDenied below).
-    bool locked = version && CheckVersionRemovable(ctx, key, *version).has_value();
     std::optional<std::string_view> version_view;
     if (version) version_view = *version;
-    auto result = locked ? Result<store::DeleteResult>(Status::PermissionDenied("Object Lock"))
-                         : ctx.store().DeleteObject(ctx.bucket->name, key, version_view);
+    // Each key is authorized on its own (s3:DeleteObject / s3:DeleteObjectVersion), and a
+    // version under Object Lock is refused like the store refuses it: AccessDenied below.
+    bool refused =
+        AuthorizeObjectDelete(ctx.service, ctx.request, *ctx.bucket, key, version_view) ||
+        (version && CheckVersionRemovable(ctx, key, *version));
+    auto result = refused ? Result<store::DeleteResult>(Status::PermissionDenied("refused"))
+                          : ctx.store().DeleteObject(ctx.bucket->name, key, version_view);
     if (!result.ok() && !result.status().IsNotFound()) {
       // Per-key failures are reported in the document (the request itself succeeded).
       S3Error error = result.status().code() == StatusCode::kInvalidArgument
@@ -289,6 +299,9 @@ OpResult DeleteObjects(OpContext& ctx) {
       if (version) xml.Element("VersionId", *version);
       xml.Element("Code", error.info().code).Element("Message", error.effective_message()).Close();
       continue;
+    }
+    if (result.ok() && result->delete_marker && !version) {
+      ReplicateDeleteMarker(ctx, key, result->version_id);
     }
     if (quiet) continue;
     xml.Open("Deleted").Element("Key", key);

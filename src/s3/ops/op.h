@@ -70,6 +70,9 @@ OpResult GetBucketEncryption(OpContext& ctx);
 OpResult DeleteBucketEncryption(OpContext& ctx);
 OpResult CreateKmsKey(OpContext& ctx);
 OpResult ListKmsKeys(OpContext& ctx);
+// Key policies (kms_policy_ops.cc): `PUT|GET /?kms-key-policy&key-id=ID`.
+OpResult PutKmsKeyPolicy(OpContext& ctx);
+OpResult GetKmsKeyPolicy(OpContext& ctx);
 // Multipart uploads.
 OpResult CreateMultipartUpload(OpContext& ctx);
 OpResult UploadPart(OpContext& ctx);
@@ -93,6 +96,14 @@ OpResult GetBucketPolicyStatus(OpContext& ctx);
 OpResult PutPublicAccessBlock(OpContext& ctx);
 OpResult GetPublicAccessBlock(OpContext& ctx);
 OpResult DeletePublicAccessBlock(OpContext& ctx);
+// Bucket replication (replication_ops.cc; the object hooks are in replication.h).
+OpResult PutBucketReplication(OpContext& ctx);
+OpResult GetBucketReplication(OpContext& ctx);
+OpResult DeleteBucketReplication(OpContext& ctx);
+// Bucket lifecycle (lifecycle_ops.cc; the worker is store/lifecycle_worker.h).
+OpResult PutBucketLifecycleConfiguration(OpContext& ctx);
+OpResult GetBucketLifecycleConfiguration(OpContext& ctx);
+OpResult DeleteBucketLifecycle(OpContext& ctx);
 // Account administration, root account only (admin_ops.cc; routes in router.cc).
 OpResult CreateAccount(OpContext& ctx);
 OpResult ListAccounts(OpContext& ctx);

@@ -1,6 +1,7 @@
 #include "s3/ops/op_util.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstring>
 
 #include "common/checksum.h"
@@ -38,6 +39,44 @@ const std::vector<std::string_view> kStorageClasses = {
     "EXPRESS_ONEZONE"};
 
 }  // namespace
+
+std::variant<uint32_t, S3Error> PartNumberParam(const S3Request& request) {
+  const std::string* value = request.Query("partNumber");
+  uint32_t number = 0;
+  if (value != nullptr) {
+    auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), number);
+    if (ec != std::errc() || end != value->data() + value->size()) number = 0;
+  }
+  if (number < 1 || number > kMaxPartNumber) {
+    return S3Error(S3ErrorCode::kInvalidArgument,
+                   "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  return number;
+}
+
+const store::Account& AccountNames::Get(const std::string& account_id) {
+  if (account_id.empty() || account_id == ctx_.request.caller.account_id) {
+    return ctx_.request.caller;
+  }
+  auto it = cache_.find(account_id);
+  if (it == cache_.end()) {
+    auto account = ctx_.store().GetAccount(account_id);
+    store::Account value;
+    if (account.ok()) {
+      value = std::move(*account);
+    } else {
+      value.canonical_id = account_id;  // a deleted account still needs an identity
+    }
+    it = cache_.emplace(account_id, std::move(value)).first;
+  }
+  return it->second;
+}
+
+void AccountNames::Write(XmlWriter* xml, std::string_view element, const std::string& account_id) {
+  const store::Account& account = Get(account_id);
+  xml->Open(element).Element("ID", account.canonical_id).Element("DisplayName", account.name);
+  xml->Close();
+}
 
 bool IsValidBucketName(std::string_view name) {
   if (name.size() < 3 || name.size() > 63) return false;
@@ -331,6 +370,9 @@ void AddObjectHeaders(const OpContext& ctx, const store::ObjectVersion& version,
   AddSseHeaders(ctx.request, version, response);
   if (version.is_multipart && version.part_count > 0) {
     response->SetHeader("x-amz-mp-parts-count", std::to_string(version.part_count));
+  }
+  if (!version.replication_status.empty()) {
+    response->SetHeader("x-amz-replication-status", version.replication_status);
   }
   const std::string* mode = ctx.request.Header("x-amz-checksum-mode");
   if (mode && *mode == "ENABLED") AddChecksumHeaders(version, response);

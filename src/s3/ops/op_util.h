@@ -1,14 +1,36 @@
 // Helpers shared by the operations: validation rules, ETags, object headers, XML parsing.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
 
 #include "s3/ops/op.h"
+#include "s3/xml_writer.h"
 
 namespace stocktake::s3 {
+
+// Multipart parts are numbered 1..10000.
+inline constexpr uint32_t kMaxPartNumber = 10000;
+
+// The partNumber query parameter of UploadPart / UploadPartCopy.
+std::variant<uint32_t, S3Error> PartNumberParam(const S3Request& request);
+
+// Owner / Initiator elements name accounts by canonical id and name; the accounts of one listing
+// are usually few (mostly the caller), so lookups are cached.
+class AccountNames {
+ public:
+  explicit AccountNames(OpContext& ctx) : ctx_(ctx) {}
+  const store::Account& Get(const std::string& account_id);
+  // <element><ID>canonical id</ID><DisplayName>name</DisplayName></element>
+  void Write(XmlWriter* xml, std::string_view element, const std::string& account_id);
+
+ private:
+  OpContext& ctx_;
+  std::map<std::string, store::Account> cache_;
+};
 
 // AWS general-purpose bucket naming rules (3-63 chars, lower-case letters, digits, '.', '-',
 // start/end alphanumeric, not an IP address, no "..", reserved prefixes/suffixes).

@@ -93,33 +93,6 @@ std::string Param(const S3Request& request, std::string_view name) {
   return v ? *v : std::string();
 }
 
-// Owner elements name accounts by canonical id and name; one listing usually shows one owner.
-class AccountNames {
- public:
-  explicit AccountNames(OpContext& ctx) : ctx_(ctx) {}
-  const store::Account& Get(const std::string& account_id) {
-    if (account_id.empty() || account_id == ctx_.request.caller.account_id) {
-      return ctx_.request.caller;
-    }
-    auto it = cache_.find(account_id);
-    if (it == cache_.end()) {
-      auto account = ctx_.store().GetAccount(account_id);
-      store::Account value;
-      if (account.ok()) {
-        value = std::move(*account);
-      } else {
-        value.canonical_id = account_id;  // a deleted account still needs an identity
-      }
-      it = cache_.emplace(account_id, std::move(value)).first;
-    }
-    return it->second;
-  }
-
- private:
-  OpContext& ctx_;
-  std::map<std::string, store::Account> cache_;
-};
-
 }  // namespace
 
 OpResult ListObjectVersions(OpContext& ctx) {

@@ -18,6 +18,8 @@ constexpr OperationAction kOperations[] = {
     {"WhoAmI", "", K::kNone, "", ""},
     {"CreateKmsKey", "", K::kNone, "", ""},
     {"ListKmsKeys", "", K::kNone, "", ""},
+    {"PutKmsKeyPolicy", "", K::kNone, "", ""},
+    {"GetKmsKeyPolicy", "", K::kNone, "", ""},
     // Account administration: the root account only (admin_ops.cc checks it).
     {"CreateAccount", "", K::kNone, "", ""},
     {"ListAccounts", "", K::kNone, "", ""},

@@ -58,11 +58,18 @@ bool KeyAppliesToActions(std::string_view key, const std::vector<std::string>& a
   return true;
 }
 
+// Key policies may use the global keys and KMS's own ("kms:ViaService", ...); KMS does not
+// tie them to actions the way S3 does.
+bool IsKeyPolicyConditionKey(std::string_view key) {
+  return key.size() > 4 &&
+         (EqualsIgnoreCase(key.substr(0, 4), "aws:") || EqualsIgnoreCase(key.substr(0, 4), "kms:"));
+}
+
 }  // namespace
 
 Result<std::vector<Condition>> ParseConditionBlock(const json& value,
                                                    const std::vector<std::string>& actions,
-                                                   bool not_action) {
+                                                   bool not_action, PolicyKind kind) {
   if (!value.is_object()) return Malformed(kMsgInvalidSyntax);
   std::vector<Condition> out;
   for (const auto& [operator_name, keys] : value.items()) {
@@ -72,9 +79,13 @@ Result<std::vector<Condition>> ParseConditionBlock(const json& value,
     }
     if (!keys.is_object()) return Malformed(kMsgInvalidSyntax);
     for (const auto& [key, values] : keys.items()) {
-      if (!IsKnownConditionKey(key)) return Malformed(kMsgInvalidConditionKey);
-      if (!not_action && !KeyAppliesToActions(key, actions)) {
-        return Malformed(kMsgConditionActionMismatch);
+      if (kind == PolicyKind::kKey) {
+        if (!IsKeyPolicyConditionKey(key)) return Malformed(kMsgInvalidConditionKey);
+      } else {
+        if (!IsKnownConditionKey(key)) return Malformed(kMsgInvalidConditionKey);
+        if (!not_action && !KeyAppliesToActions(key, actions)) {
+          return Malformed(kMsgConditionActionMismatch);
+        }
       }
       Condition condition;
       condition.operator_name = operator_name;

@@ -15,13 +15,31 @@
 namespace stocktake::s3::policy {
 namespace internal {
 
-Status Malformed(std::string_view message) { return Status::InvalidArgument(std::string(message)); }
+Status Malformed(std::string_view message) {
+  // Messages echo what the policy wrote ("Invalid effect: ..."). Control characters would make
+  // the error document invalid XML 1.0 (clients then cannot read the error at all), so they are
+  // echoed as the JSON escapes they were written as.
+  std::string printable;
+  for (char c : message) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      printable += "\\u00";
+      printable += kHex[byte >> 4];
+      printable += kHex[byte & 0xf];
+    } else {
+      printable += c;
+    }
+  }
+  return Status::InvalidArgument(std::move(printable));
+}
 
 }  // namespace internal
 
 namespace {
 
 using internal::Malformed;
+using internal::PolicyKind;
 using nlohmann::json;
 
 // The size of `text` without JSON whitespace outside strings (S3 measures the 20 KB limit on
@@ -64,9 +82,21 @@ Status StringList(const json& value, std::string_view invalid, std::vector<std::
   return Status::OK();
 }
 
-// "*" or "s3:<pattern>" naming at least one S3 action; else "Policy has invalid action".
-bool ValidAction(std::string_view pattern) {
+// "kms:<pattern>": KMS action names are letters; a pattern may hold wildcards.
+bool ValidKmsAction(std::string_view pattern) {
+  if (pattern.size() < 5 || !EqualsIgnoreCase(pattern.substr(0, 4), "kms:")) return false;
+  for (char c : pattern.substr(4)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*' || c == '?';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// "*", or "s3:<pattern>" naming at least one S3 action (bucket policies) / "kms:<pattern>" (key
+// policies); else "Policy has invalid action".
+bool ValidAction(std::string_view pattern, PolicyKind kind) {
   if (pattern == "*") return true;
+  if (kind == PolicyKind::kKey) return ValidKmsAction(pattern);
   if (pattern.size() < 4 || !EqualsIgnoreCase(pattern.substr(0, 3), "s3:")) return false;
   for (const ActionInfo& action : AllActions()) {
     if (ActionPatternMatches(pattern, action.name)) return true;
@@ -131,8 +161,13 @@ Status PairedElement(const json& statement, const char* name, const char* not_na
   return Status::OK();
 }
 
+// A key policy's Resource is "*" (the key the policy is attached to) or a KMS key ARN pattern.
+bool ValidKeyResource(std::string_view resource) {
+  return resource == "*" || resource.starts_with("arn:aws:kms:");
+}
+
 Result<Statement> ParseStatement(const json& value, std::string_view bucket, PolicyVersion version,
-                                 const ParseOptions& options) {
+                                 PolicyKind kind, const ParseOptions& options) {
   if (!value.is_object()) return Malformed(kMsgInvalidSyntax);
   static constexpr std::string_view kFields[] = {"Sid",          "Effect",      "Principal",
                                                  "NotPrincipal", "Action",      "NotAction",
@@ -173,7 +208,7 @@ Result<Statement> ParseStatement(const json& value, std::string_view bucket, Pol
   RETURN_IF_ERROR(StringList(*element, kMsgInvalidAction, &out.actions));
   if (out.actions.empty()) return Malformed(kMsgMissingAction);
   for (const std::string& action : out.actions) {
-    if (!ValidAction(action)) return Malformed(kMsgInvalidAction);
+    if (!ValidAction(action, kind)) return Malformed(kMsgInvalidAction);
   }
 
   RETURN_IF_ERROR(PairedElement(value, "Resource", "NotResource", kMsgMissingResource, &element,
@@ -181,28 +216,33 @@ Result<Statement> ParseStatement(const json& value, std::string_view bucket, Pol
   RETURN_IF_ERROR(StringList(*element, kMsgInvalidResource, &out.resources));
   if (out.resources.empty()) return Malformed(kMsgMissingResource);
   for (const std::string& resource : out.resources) {
-    if (!ValidResource(resource, bucket, version)) return Malformed(kMsgInvalidResource);
+    bool valid = kind == PolicyKind::kKey ? ValidKeyResource(resource)
+                                          : ValidResource(resource, bucket, version);
+    if (!valid) return Malformed(kMsgInvalidResource);
   }
 
   if (auto condition = value.find("Condition"); condition != value.end()) {
     ASSIGN_OR_RETURN(out.conditions,
-                     internal::ParseConditionBlock(*condition, out.actions, out.not_action));
+                     internal::ParseConditionBlock(*condition, out.actions, out.not_action, kind));
   }
 
-  if (!out.not_action && !out.not_resource &&
+  if (kind == PolicyKind::kBucket && !out.not_action && !out.not_resource &&
       !ActionsApplyToResources(out.actions, out.resources)) {
     return Malformed(kMsgActionResourceMismatch);
   }
   return out;
 }
 
-}  // namespace
-
-Result<Policy> ParsePolicy(std::string_view text, std::string_view bucket,
-                           const ParseOptions& options) {
+// Both kinds of document; `bucket` is the bucket of a bucket policy ("" for a key policy).
+Result<Policy> ParseDocument(std::string_view text, std::string_view bucket, PolicyKind kind,
+                             const ParseOptions& options) {
   if (text.empty() || text.front() != '{') return Malformed(kMsgFirstByte);
   // Measured before parsing: bounds the parser's work and the nesting depth it can see.
-  if (MinifiedSize(text) > kMaxPolicyBytes) return Malformed(kMsgTooLarge);
+  // KMS counts the document as sent, S3 without insignificant whitespace.
+  size_t size = kind == PolicyKind::kKey ? text.size() : MinifiedSize(text);
+  if (size > (kind == PolicyKind::kKey ? kMaxKeyPolicyBytes : kMaxPolicyBytes)) {
+    return Malformed(kMsgTooLarge);
+  }
   // nlohmann's lexer takes a NUL byte for the end of input; JSON allows none anywhere.
   if (text.find('\0') != std::string_view::npos) return Malformed(kMsgInvalidJson);
   json document = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
@@ -234,17 +274,28 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view bucket,
     if (statements->empty()) return Malformed(kMsgEmptyStatement);
     for (const json& statement : *statements) {
       ASSIGN_OR_RETURN(Statement parsed,
-                       ParseStatement(statement, bucket, policy.version, options));
+                       ParseStatement(statement, bucket, policy.version, kind, options));
       policy.statements.push_back(std::move(parsed));
     }
   } else if (statements->is_object()) {
     ASSIGN_OR_RETURN(Statement parsed,
-                     ParseStatement(*statements, bucket, policy.version, options));
+                     ParseStatement(*statements, bucket, policy.version, kind, options));
     policy.statements.push_back(std::move(parsed));
   } else {
     return Malformed(kMsgInvalidSyntax);
   }
   return policy;
+}
+
+}  // namespace
+
+Result<Policy> ParsePolicy(std::string_view text, std::string_view bucket,
+                           const ParseOptions& options) {
+  return ParseDocument(text, bucket, PolicyKind::kBucket, options);
+}
+
+Result<Policy> ParseKeyPolicy(std::string_view text, const ParseOptions& options) {
+  return ParseDocument(text, "", PolicyKind::kKey, options);
 }
 
 }  // namespace stocktake::s3::policy

@@ -1,8 +1,9 @@
-// PutBucketPolicy validation: reads a policy document and checks it as S3 does, answering with
-// S3's MalformedPolicy messages (policy_errors.h). The first fault found is reported, in this
-// order: the bytes (first byte '{', valid JSON, 20 KB after whitespace removal), the top-level
-// fields (Version, Id, Statement), then each statement in turn: its fields, Effect, Principal,
-// Action, Resource, Condition, and last whether its actions apply to its resources.
+// PutBucketPolicy (and the key service's PutKeyPolicy) validation: reads a policy document and
+// checks it as S3 does, answering with S3's MalformedPolicy messages (policy_errors.h). The first
+// fault found is reported, in this order: the bytes (first byte '{', valid JSON, 20 KB after
+// whitespace removal), the top-level fields (Version, Id, Statement), then each statement in turn:
+// its fields, Effect, Principal, Action, Resource, Condition, and last whether its actions apply to
+// its resources.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +19,10 @@ namespace stocktake::s3::policy {
 // "Bucket policies are limited to 20 KB in size" (S3 User Guide, "Adding a bucket policy");
 // measured on the JSON without insignificant whitespace.
 inline constexpr size_t kMaxPolicyBytes = 20480;
+
+// "The maximum length of a key policy document is 32 KB (32,768 bytes)" (AWS KMS Developer Guide,
+// "Key policies in AWS KMS").
+inline constexpr size_t kMaxKeyPolicyBytes = 32768;
 
 // A principal a policy names, for ParseOptions::principal_exists.
 struct PrincipalRef {
@@ -38,5 +43,12 @@ struct ParseOptions {
 // Never throws; total on any input.
 Result<Policy> ParsePolicy(std::string_view json, std::string_view bucket,
                            const ParseOptions& options = {});
+
+// Parses a KMS key policy (PutKeyPolicy of the built-in key service). The same language and
+// checks, except: Action entries are "*" or "kms:<pattern>"; Resource entries are "*" (the key
+// the policy is attached to) or KMS key ARN patterns; condition keys are "aws:" and "kms:" keys,
+// not tied to actions; the limit is kMaxKeyPolicyBytes as sent. Failures as for ParsePolicy
+// (the S3 layer answers them as MalformedPolicyDocumentException).
+Result<Policy> ParseKeyPolicy(std::string_view json, const ParseOptions& options = {});
 
 }  // namespace stocktake::s3::policy

@@ -14,6 +14,10 @@
 
 namespace stocktake::s3::policy::internal {
 
+// The kind of document being parsed: bucket and KMS key policies share the language but not
+// the action, resource and condition-key vocabularies.
+enum class PolicyKind { kBucket, kKey };
+
 // A MalformedPolicy failure with `message`.
 Status Malformed(std::string_view message);
 
@@ -23,6 +27,6 @@ Result<PrincipalSet> ParsePrincipal(const nlohmann::json& value, const ParseOpti
 // A Condition element of a statement whose Action (or NotAction) list is `actions`.
 Result<std::vector<Condition>> ParseConditionBlock(const nlohmann::json& value,
                                                    const std::vector<std::string>& actions,
-                                                   bool not_action);
+                                                   bool not_action, PolicyKind kind);
 
 }  // namespace stocktake::s3::policy::internal

@@ -100,6 +100,10 @@ std::vector<MalformedCase> Cases() {
        "Invalid effect: hello"},
       {"LowercaseEffect", OneStatement(Fields(R"("Effect":"allow")", kAnyone, kGet, kObjects)),
        "Invalid effect: allow"},
+      // Control characters are echoed escaped: raw, they would make the error XML unreadable.
+      {"ControlCharacterEffect",
+       OneStatement(Fields(R"("Effect":"A\u0000\u001f\n")", kAnyone, kGet, kObjects)),
+       R"(Invalid effect: A\u0000\u001f\u000a)"},
       // Principal.
       {"MissingPrincipal", OneStatement(Fields(kEffect, "", kGet, kObjects)),
        "Missing required field Principal"},

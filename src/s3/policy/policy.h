@@ -77,9 +77,10 @@ struct Statement {
   bool not_principal = false;  // NotPrincipal (only with Deny)
   PrincipalSet principals;
   bool not_action = false;
-  std::vector<std::string> actions;  // non-empty; "*" or "s3:<pattern>", as written
+  std::vector<std::string> actions;  // non-empty; "*" or "s3:<pattern>" ("kms:" in key policies)
   bool not_resource = false;
-  std::vector<std::string> resources;  // non-empty; "arn:aws:s3:::<bucket>[/<pattern>]"
+  // Non-empty; "arn:aws:s3:::<bucket>[/<pattern>]"; in key policies "*" or a KMS key ARN.
+  std::vector<std::string> resources;
   std::vector<Condition> conditions;
 };
 

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 
 #include "common/crypto.h"
@@ -63,6 +65,23 @@ class FdGuard {
   int fd_;
 };
 
+// Failpoint for fault-injection tests: STOCKTAKE_FAILPOINT_BLOB_FAULT names a control file.
+// While it exists and starts with "write", new blob writers fail their first Write() after
+// writing half of its bytes (a short write, then EIO); with "fsync", Finish() fails where the
+// data would be synced. Read per writer, so a test switches faults under a running server.
+enum class InjectedFault { kNone, kShortWrite, kFsync };
+
+InjectedFault ReadInjectedFault() {
+  static const char* control = std::getenv("STOCKTAKE_FAILPOINT_BLOB_FAULT");
+  if (control == nullptr) return InjectedFault::kNone;
+  std::ifstream in(control);
+  std::string word;
+  if (!(in >> word)) return InjectedFault::kNone;
+  if (word == "write") return InjectedFault::kShortWrite;
+  if (word == "fsync") return InjectedFault::kFsync;
+  return InjectedFault::kNone;
+}
+
 // Writes a plaintext blob, or (with a cipher) the header already written by NewWriter followed
 // by sealed chunks. A full chunk is held back until more data arrives, because only Finish()
 // knows which chunk is the last and must be sealed as final.
@@ -77,7 +96,8 @@ class FileBlobWriter final : public BlobWriter {
         out_(std::move(out)),
         cipher_(std::move(cipher)),
         encryption_(std::move(encryption)),
-        md5_(Digest::Algorithm::kMd5) {}
+        md5_(Digest::Algorithm::kMd5),
+        fault_(ReadInjectedFault()) {}
 
   // Abandon() is a no-op once the blob has been committed (claimed), so dropping a writer after a
   // successful PutObject keeps the blob, and dropping it after a failed one cleans up.
@@ -86,6 +106,12 @@ class FileBlobWriter final : public BlobWriter {
   Status Write(std::string_view data) override {
     if (state_ != State::kWriting) return Status::FailedPrecondition("blob write after finish");
     if (!status_.ok()) return status_;
+    if (fault_ == InjectedFault::kShortWrite) {
+      out_->Write(data.substr(0, data.size() / 2)).IgnoreError();
+      status_ = Status::IOError("write " + files_->TmpPath(blob_id_) +
+                                ": Input/output error (injected short write)");
+      return status_;
+    }
     md5_.Update(data);
     size_ += data.size();
     if (cipher_ == nullptr) {
@@ -110,10 +136,17 @@ class FileBlobWriter final : public BlobWriter {
     if (cipher_ != nullptr) {
       status_ = SealChunk(/*final=*/true);
       RETURN_IF_ERROR(status_);
+      std::string().swap(plain_);  // finished writers may be kept until their blob is committed
+      std::string().swap(sealed_);
     }
     // Order matters for crash safety: data durable (fdatasync in Close) before the name appears
     // in blobs/, and the name durable (directory fsync) before Finish reports success, i.e.
     // before metadata may reference it.
+    if (fault_ == InjectedFault::kFsync) {
+      status_ =
+          Status::IOError("fsync " + files_->TmpPath(blob_id_) + ": Input/output error (injected)");
+      return status_;
+    }
     status_ = out_->Close();
     RETURN_IF_ERROR(status_);
     std::string tmp = files_->TmpPath(blob_id_);
@@ -168,6 +201,7 @@ class FileBlobWriter final : public BlobWriter {
   Digest md5_;
   std::string md5_hex_;
   uint64_t size_ = 0;
+  InjectedFault fault_;
   State state_ = State::kWriting;
   Status status_;  // sticky
 };

@@ -53,10 +53,11 @@ bool Supported(rocksdb::CompressionType type) {
 // keys, version ids), short seeks (listings) and long scans (inventory):
 // - whole-key bloom filters (10 bits/key, ~1% false positives) make point reads of absent keys
 //   (most GetObject/HEAD misses, blob-ref checks) cost no data-block read;
-// - index and filter blocks live in the block cache (bounded memory at 100M objects) with L0's
-//   pinned, so they do not get evicted by scans;
-// - LZ4 on the upper levels (cheap, fast) and ZSTD at the bottommost level, where ~90% of the
-//   data lives and decompression speed still exceeds what the scanner needs;
+// - index and filter blocks are partitioned and live in the block cache, so memory stays bounded
+//   at 100M objects and a long scan loads only the index partitions it is passing through (a
+//   monolithic index of a 64 MiB file is loaded whole); top levels and L0's stay pinned;
+// - LZ4 on every level: inventory reports scan everything, and ZSTD's decompression (bottommost
+//   level, ~90 % of the data) cost 14-17 % of a report for ~20 % fewer bytes;
 // - 16 KiB blocks: better compression and fewer index entries for scan-heavy workloads;
 // - dynamic level sizing bounds space amplification to ~1.1x.
 rocksdb::Options MakeOptions(const MetaDbOptions& o) {
@@ -78,7 +79,6 @@ rocksdb::Options MakeOptions(const MetaDbOptions& o) {
   } else if (Supported(rocksdb::kSnappyCompression)) {
     opt.compression = rocksdb::kSnappyCompression;
   }
-  if (Supported(rocksdb::kZSTD)) opt.bottommost_compression = rocksdb::kZSTD;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
@@ -86,6 +86,10 @@ rocksdb::Options MakeOptions(const MetaDbOptions& o) {
   table.whole_key_filtering = true;
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
   table.block_size = 16 << 10;
   table.format_version = 5;
   opt.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -245,6 +249,20 @@ Status MetaDb::CompactAll() {
     cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     return FromRocks(db_->CompactRange(cro, nullptr, nullptr), "compact");
   });
+}
+
+uint64_t MetaDb::ApproximateSize(std::string_view begin, std::string_view end) {
+  rocksdb::SizeApproximationOptions options;
+  options.include_memtables = true;
+  options.include_files = true;
+  rocksdb::Range range(ToSlice(begin), ToSlice(end));
+  uint64_t size = 0;
+  Status st = Guard("approximate size", [&] {
+    return FromRocks(
+        db_->GetApproximateSizes(options, db_->DefaultColumnFamily(), &range, 1, &size),
+        "approximate size");
+  });
+  return st.ok() ? size : 0;  // an estimate: no estimate means no split
 }
 
 uint64_t MetaDb::GetIntProperty(const std::string& name) {

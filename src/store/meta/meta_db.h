@@ -109,6 +109,9 @@ class MetaDb {
   std::unique_ptr<Iterator> NewIterator(const IterateOptions& options);
   std::unique_ptr<Snapshot> NewSnapshot();
 
+  // Estimated bytes stored in [begin, end), table files and memtables (to split long scans).
+  uint64_t ApproximateSize(std::string_view begin, std::string_view end);
+
   // Flushes memtables and compacts everything (benchmarks: settles the on-disk size).
   Status CompactAll();
   // An integer DB property ("rocksdb.total-sst-files-size"...); 0 when unknown.

@@ -72,6 +72,7 @@ enum KmsKeyField : uint32_t {
   kKmsAlias = 4,
   kKmsCreated = 5,  // zigzag ms
   kKmsSealedMaterial = 6,
+  kKmsPolicy = 7,  // absent = the default key policy
 };
 
 enum PartField : uint32_t {
@@ -674,6 +675,7 @@ void EncodeKmsKeyRecord(const KmsKey& k, std::string_view sealed_material, std::
   w.BytesIfNonEmpty(kKmsAlias, k.alias);
   w.SignedIfNonZero(kKmsCreated, k.created_ms);
   w.Bytes(kKmsSealedMaterial, sealed_material);
+  w.BytesIfNonEmpty(kKmsPolicy, k.policy);
 }
 
 bool DecodeKmsKeyRecord(std::string_view record, KmsKey* out, std::string* sealed_material) {
@@ -696,6 +698,8 @@ bool DecodeKmsKeyRecord(std::string_view record, KmsKey* out, std::string* seale
         return ReadSigned(f, &out->created_ms);
       case kKmsSealedMaterial:
         return ReadString(f, sealed_material);
+      case kKmsPolicy:
+        return ReadString(f, &out->policy);
       default:
         return true;
     }

@@ -305,5 +305,28 @@ TEST(RecordCodecTest, KmsKeyRoundTrip) {
   EXPECT_FALSE(DecodeKmsKeyRecord(record.substr(0, record.size() - 1), &out, &sealed));
 }
 
+// The key policy is an appended field: records written before it (no policy) read as "none set",
+// and a record with one keeps every older field where older readers look for it.
+TEST(RecordCodecTest, KmsKeyPolicyIsAnOptionalAppendedField) {
+  KmsKey k;
+  k.arn = "arn:aws:kms:us-east-1:123456789012:key/0f0e0d0c-0b0a-4908-8706-050403020100";
+  k.account_id = "123456789012";
+  std::string without;
+  EncodeKmsKeyRecord(k, "sealed", &without);
+  k.policy = R"({"Version":"2012-10-17","Statement":[]})";
+  std::string with;
+  EncodeKmsKeyRecord(k, "sealed", &with);
+  EXPECT_TRUE(with.starts_with(without));
+
+  KmsKey out;
+  std::string sealed;
+  ASSERT_TRUE(DecodeKmsKeyRecord(with, &out, &sealed));
+  EXPECT_EQ(out.policy, k.policy);
+  EXPECT_EQ(sealed, "sealed");
+  ASSERT_TRUE(DecodeKmsKeyRecord(without, &out, &sealed));
+  EXPECT_EQ(out.policy, "");
+  EXPECT_EQ(out.account_id, k.account_id);
+}
+
 }  // namespace
 }  // namespace stocktake::store::meta
