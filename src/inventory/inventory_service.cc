@@ -1,17 +1,14 @@
 #include "inventory/inventory_service.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 
 namespace stocktake::inventory {
 namespace {
-
-// Like `nice -n 10`: under CPU contention a report gets about a tenth of a request thread's share.
-constexpr int kReportNiceness = 10;
 
 constexpr int64_t kMinuteMs = 60 * 1000;
 constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
@@ -201,9 +198,10 @@ void InventoryService::SchedulerLoop() {
 }
 
 void InventoryService::WorkerLoop() {
-  // Reports yield the CPU to request handling: Linux nice values are per thread, and the threads
-  // a report starts inherit this one's.
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kReportNiceness) != 0) {
+  // Reports yield the CPU to request handling: SCHED_IDLE threads run only when no request
+  // thread wants the CPU, and the threads a report starts inherit the policy.
+  sched_param idle{};
+  if (::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle) != 0) {
     spdlog::warn("inventory: cannot lower the report thread's priority");
   }
   std::unique_lock lock(mu_);

@@ -25,11 +25,14 @@ class FileOutputStream final : public OutputStream {
  private:
   FileOutputStream(std::string path, int fd, bool sync);
   Status FlushBuffer();
+  void StartWriteback();
   std::string path_;
   int fd_;
   bool sync_;
   std::string buffer_;
   uint64_t bytes_ = 0;
+  uint64_t file_bytes_ = 0;    // handed to the kernel (bytes_ minus what is buffered)
+  uint64_t written_back_ = 0;  // of those, whose writeback has been started
 };
 
 Status SyncDirectory(const std::string& dir);
