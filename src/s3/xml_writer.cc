@@ -2,26 +2,41 @@
 
 namespace stocktake::s3 {
 
-void AppendXmlEscaped(std::string* out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out->append("&amp;"); break;
-      case '<': out->append("&lt;"); break;
-      case '>': out->append("&gt;"); break;
-      case '"': out->append("&quot;"); break;
-      case '\'': out->append("&apos;"); break;
-      case '\r': out->append("&#13;"); break;
-      case '\n': out->append("&#10;"); break;
-      case '\t': out->append("&#9;"); break;
-      default:
-        // Other control characters cannot appear in XML 1.0; S3 escapes them numerically.
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out->append("&#" + std::to_string(static_cast<int>(c)) + ";");
-        } else {
-          out->push_back(c);
-        }
-    }
+namespace {
+
+bool NeedsEscape(char c) {
+  return static_cast<unsigned char>(c) < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' ||
+         c == '\'';
+}
+
+void AppendEscape(std::string* out, char c) {
+  switch (c) {
+    case '&': out->append("&amp;"); break;
+    case '<': out->append("&lt;"); break;
+    case '>': out->append("&gt;"); break;
+    case '"': out->append("&quot;"); break;
+    case '\'': out->append("&apos;"); break;
+    case '\r': out->append("&#13;"); break;
+    case '\n': out->append("&#10;"); break;
+    case '\t': out->append("&#9;"); break;
+    default:
+      // Other control characters cannot appear in XML 1.0; S3 escapes them numerically.
+      out->append("&#" + std::to_string(static_cast<int>(c)) + ";");
   }
+}
+
+}  // namespace
+
+// Listings escape every key: runs of plain characters are appended whole.
+void AppendXmlEscaped(std::string* out, std::string_view text) {
+  size_t plain_from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!NeedsEscape(text[i])) continue;
+    out->append(text.substr(plain_from, i - plain_from));
+    AppendEscape(out, text[i]);
+    plain_from = i + 1;
+  }
+  out->append(text.substr(plain_from));
 }
 
 XmlWriter::XmlWriter(std::string_view root, std::string_view namespace_uri) {

@@ -22,6 +22,8 @@ class XmlWriter {
   XmlWriter& Element(std::string_view name, uint64_t value);
   XmlWriter& BoolElement(std::string_view name, bool value);
   XmlWriter& EmptyElement(std::string_view name);
+  // Room for a document of about `bytes` (listings know their size: no regrowth per entry).
+  void Reserve(size_t bytes) { out_.reserve(bytes); }
   // Appends a preformatted fragment (already valid XML).
   XmlWriter& Raw(std::string_view xml);
   // Closes every open element and returns the document.

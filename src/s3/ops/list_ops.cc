@@ -80,6 +80,14 @@ Result<ListPage> Walk(store::ObjectStore& store, const std::string& bucket,
   return page;
 }
 
+// About what a page's XML takes (each <Contents> ~250 bytes plus the key, escaped maybe longer).
+size_t EstimatedListingBytes(const ListPage& page) {
+  size_t bytes = 1024;
+  for (const store::ObjectVersion& object : page.contents) bytes += 320 + object.key.size();
+  for (const std::string& prefix : page.common_prefixes) bytes += 64 + prefix.size();
+  return bytes;
+}
+
 std::variant<size_t, S3Error> MaxKeysParam(const S3Request& request) {
   const std::string* value = request.Query("max-keys");
   if (value == nullptr) return kMaxKeysLimit;
@@ -158,6 +166,7 @@ OpResult ListObjectsV1(OpContext& ctx) {
   if (!page.ok()) return FromStatus(page.status());
   bool encode = std::get<bool>(url);
   XmlWriter xml("ListBucketResult");
+  xml.Reserve(EstimatedListingBytes(*page));
   ListXml out(&xml, encode);
   xml.Element("Name", ctx.bucket->name);
   out.Text("Prefix", list.prefix);
@@ -196,6 +205,7 @@ OpResult ListObjectsV2(OpContext& ctx) {
   bool encode = std::get<bool>(url);
   bool fetch_owner = Param(request, "fetch-owner") == "true";
   XmlWriter xml("ListBucketResult");
+  xml.Reserve(EstimatedListingBytes(*page));
   ListXml out(&xml, encode);
   xml.Element("Name", ctx.bucket->name);
   out.Text("Prefix", list.prefix);
