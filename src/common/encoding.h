@@ -21,6 +21,10 @@ std::string UriEncode(std::string_view text, bool keep_slash);
 // A-Z a-z 0-9 . - _ * / literal, space -> '+', every other byte -> %XX upper-case hex.
 std::string FormEncodeKeepSlash(std::string_view text);
 
+// `text` for a message to a terminal or log: valid UTF-8 except control characters stays as
+// it is, every other byte becomes \xNN (messages may quote bytes of a corrupted file).
+std::string PrintableUtf8(std::string_view text);
+
 // Decodes %XX escapes; '+' becomes a space only when plus_is_space. nullopt on a bad escape.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 

@@ -52,9 +52,10 @@ class Verifier {
   }
 
  private:
-  void Problem(const std::string& what) {
-    problems_.push_back(what);
-    *err_ << "problem: " << what << "\n";
+  // Messages may quote bytes of a corrupted file: the output stays valid UTF-8.
+  void Problem(std::string_view what) {
+    problems_.push_back(PrintableUtf8(what));
+    *err_ << "problem: " << problems_.back() << "\n";
   }
 
   int Finish() {
