@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "report/varint.h"
+
 namespace stocktake::report::orc {
 
 void ProtobufReader::Fail(std::string_view what) {
@@ -13,19 +15,12 @@ void ProtobufReader::Fail(std::string_view what) {
 }
 
 uint64_t ProtobufReader::RawVarint() {
-  // Base 128 varint, least significant group first, at most 10 bytes.
-  uint64_t value = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
-    if (pos_ >= data_.size()) {
-      Fail("truncated varint");
-      return 0;
-    }
-    uint8_t byte = static_cast<uint8_t>(data_[pos_++]);
-    if (shift < 64) value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return value;
+  uint64_t value;
+  if (const char* error = ReadUleb128(data_, &pos_, &value)) {
+    Fail(error);
+    return 0;
   }
-  Fail("varint longer than 10 bytes");
-  return 0;
+  return value;
 }
 
 bool ProtobufReader::NextField() {

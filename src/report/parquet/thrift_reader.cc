@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+#include "report/varint.h"
+
 namespace stocktake::report::parquet {
 
 void ThriftCompactReader::Fail(std::string_view what) {
@@ -14,19 +16,13 @@ void ThriftCompactReader::Fail(std::string_view what) {
 }
 
 uint64_t ThriftCompactReader::ReadVarint() {
-  // ULEB128, at most 10 bytes for 64 bits (thrift-compact-protocol.md, "Integer encoding").
-  uint64_t value = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
-    if (pos_ >= data_.size()) {
-      Fail("truncated varint");
-      return 0;
-    }
-    uint8_t byte = static_cast<uint8_t>(data_[pos_++]);
-    if (shift < 64) value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return value;
+  // thrift-compact-protocol.md, "Integer encoding".
+  uint64_t value;
+  if (const char* error = ReadUleb128(data_, &pos_, &value)) {
+    Fail(error);
+    return 0;
   }
-  Fail("varint longer than 10 bytes");
-  return 0;
+  return value;
 }
 
 int8_t ThriftCompactReader::ReadI8() {
