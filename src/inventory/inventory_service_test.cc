@@ -3,29 +3,20 @@
 #include "inventory/inventory_service.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "common/time_format.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::inventory {
 namespace {
 
 int64_t At(const char* iso) { return *ParseIso8601(iso); }
 
-class SchedulerTest : public testing::Test {
+class SchedulerTest : public store::TempStoreTest {
  protected:
+  SchedulerTest() { store_options_.clock = &clock_; }
   void SetUp() override {
-    dir_ = testing::TempDir() + "/scheduler_test_" + std::to_string(::getpid()) + "_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    store::StoreOptions options;
-    options.data_dir = dir_;
-    options.clock = &clock_;
-    auto store = store::ObjectStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     ASSERT_TRUE(store_->PutAccount({"111122223333", std::string(64, 'a'), "owner"}).ok());
     for (const char* name : {"source", "dest"}) {
       store::Bucket bucket;
@@ -34,10 +25,6 @@ class SchedulerTest : public testing::Test {
       bucket.region = "us-east-1";
       ASSERT_TRUE(store_->CreateBucket(bucket).ok());
     }
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void PutConfig(const std::string& id, ScheduleFrequency frequency, bool enabled = true) {
@@ -56,9 +43,7 @@ class SchedulerTest : public testing::Test {
     return runs.ok() ? *runs : std::vector<RunRecord>();
   }
 
-  std::string dir_;
   ManualClock clock_{At("2026-03-04T00:30:00Z")};  // a Wednesday
-  std::unique_ptr<store::ObjectStore> store_;
 };
 
 TEST_F(SchedulerTest, SlotStarts) {

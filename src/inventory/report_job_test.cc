@@ -3,15 +3,14 @@
 #include "inventory/report_job.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <filesystem>
 #include <sstream>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "inventory/manifest.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::inventory {
 namespace {
@@ -37,16 +36,10 @@ std::string Gunzip(std::string_view gz) {
   return out;
 }
 
-class ReportJobTest : public testing::Test {
+class ReportJobTest : public store::TempStoreTest {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "/report_job_test_" + std::to_string(::getpid());
-    std::filesystem::remove_all(dir_);
-    store::StoreOptions options;
-    options.data_dir = dir_;
-    auto store = store::ObjectStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     ASSERT_TRUE(store_->PutAccount({kOwner, std::string(64, 'a'), "owner"}).ok());
     for (const char* name : {"source", "dest"}) {
       store::Bucket bucket;
@@ -74,10 +67,6 @@ class ReportJobTest : public testing::Test {
     }
     ASSERT_TRUE(store_->BulkLoadForBenchmark(versions).ok());
     ASSERT_TRUE(store_->GetStatsForBenchmark(/*compact=*/true).ok());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::string ReadObject(const std::string& key) {
@@ -126,9 +115,6 @@ class ReportJobTest : public testing::Test {
     EXPECT_EQ(rows.size(), run.rows);
     return rows;
   }
-
-  std::string dir_;
-  std::unique_ptr<store::ObjectStore> store_;
 };
 
 TEST_F(ReportJobTest, ThreadsSplitTheKeyRangeInvisibly) {

@@ -2,11 +2,9 @@
 // account need no policy; any other key use asks ReportJobOptions::authorize_kms_key, and a
 // refusal fails the run with AWS's console reason before anything is written.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "inventory/report_job.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::inventory {
 namespace {
@@ -15,17 +13,10 @@ constexpr const char* kSourceOwner = "111122223333";
 constexpr const char* kAuditOwner = "444455556666";
 constexpr std::string_view kDenied = "S3 doesn't have access to the destination bucket or KMS key";
 
-class ReportKmsTest : public testing::Test {
+class ReportKmsTest : public store::TempStoreTest {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "/report_kms_test_" + std::to_string(::getpid()) + "_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    store::StoreOptions options;
-    options.data_dir = dir_;
-    auto store = store::ObjectStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     ASSERT_TRUE(store_->PutAccount({kSourceOwner, std::string(64, 'a'), "source"}).ok());
     ASSERT_TRUE(store_->PutAccount({kAuditOwner, std::string(64, 'b'), "audit"}).ok());
     MakeBucket("photos", kSourceOwner);
@@ -40,10 +31,6 @@ class ReportKmsTest : public testing::Test {
     auto source = store_->GetBucket("photos");
     ASSERT_TRUE(source.ok());
     source_ = *source;
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void MakeBucket(const std::string& name, const std::string& owner) {
@@ -90,8 +77,6 @@ class ReportKmsTest : public testing::Test {
     EXPECT_EQ(manifest->kms_key_id, key.arn);
   }
 
-  std::string dir_;
-  std::unique_ptr<store::ObjectStore> store_;
   store::Bucket source_;
 };
 

@@ -2,14 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "replication/config.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::replication {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::string_view kOwner = "123456789012";
 
@@ -22,27 +19,20 @@ std::string ConfigTo(std::string_view destination) {
          "</ReplicationConfiguration>";
 }
 
-class ReplicatorTest : public testing::Test {
+class ReplicatorTest : public store::TempStoreTest {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "replicator_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    Open();
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
+    replicator_ = std::make_unique<Replicator>(store_.get(), ReplicatorOptions());
   }
   void TearDown() override {
     replicator_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    TempStoreTest::TearDown();
   }
+  // A restart: the store opened again, with a new replicator on it.
   void Open() {
     replicator_.reset();
-    store_.reset();
-    store::StoreOptions options;
-    options.data_dir = dir_;
-    auto opened = store::ObjectStore::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     replicator_ = std::make_unique<Replicator>(store_.get(), ReplicatorOptions());
   }
 
@@ -60,16 +50,13 @@ class ReplicatorTest : public testing::Test {
 
   // Commits a PENDING version of `key` with `data` (as PutObject does under a matching rule).
   std::string PutPending(const std::string& key, std::string_view data) {
-    auto blob = store_->NewBlob();
-    EXPECT_TRUE(blob.ok());
-    EXPECT_TRUE((*blob)->Write(data).ok());
-    EXPECT_TRUE((*blob)->Finish().ok());
+    auto blob = WriteBlob(data);
     store::ObjectVersion v;
     v.bucket = "src";
     v.key = key;
     v.size = data.size();
-    v.etag = (*blob)->md5_hex();
-    v.blob_id = (*blob)->blob_id();
+    v.etag = blob->md5_hex();
+    v.blob_id = blob->blob_id();
     v.owner_account_id = std::string(kOwner);
     v.content_type = "text/plain";
     v.user_metadata = {{"colour", "blue"}};
@@ -99,8 +86,6 @@ class ReplicatorTest : public testing::Test {
     return v.ok() ? v->replication_status : v.status().ToString();
   }
 
-  std::string dir_;
-  std::unique_ptr<store::ObjectStore> store_;
   std::unique_ptr<Replicator> replicator_;
 };
 

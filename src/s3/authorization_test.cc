@@ -4,13 +4,11 @@
 #include "s3/authorization.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "common/time_format.h"
 #include "s3/http/http_server.h"
 #include "store/acl.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::s3 {
 namespace {
@@ -48,18 +46,11 @@ class StringPayload final : public Payload {
   std::vector<std::pair<std::string, std::string>> trailers_;
 };
 
-class AuthorizationTest : public testing::Test {
+class AuthorizationTest : public store::TempStoreTest {
  protected:
+  AuthorizationTest() { store_options_.clock = &clock_; }
   void SetUp() override {
-    dir_ = testing::TempDir() + "/authorization_test_" + std::to_string(::getpid()) + "_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    store::StoreOptions options;
-    options.data_dir = dir_;
-    options.clock = &clock_;
-    auto store = store::ObjectStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     ASSERT_TRUE(store_->PutAccount(owner_).ok());
     ASSERT_TRUE(store_->PutAccount(other_).ok());
     bucket_.name = "data";
@@ -69,10 +60,6 @@ class AuthorizationTest : public testing::Test {
     service_.store = store_.get();
     service_.clock = &clock_;
     head_.remote_address = "192.0.2.10";
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void SetAttribute(std::string_view name, std::string value) {
@@ -85,16 +72,13 @@ class AuthorizationTest : public testing::Test {
 
   void PutObject(const std::string& key, std::vector<std::pair<std::string, std::string>> tags,
                  std::string acl = "") {
-    auto blob = store_->NewBlob();
-    ASSERT_TRUE(blob.ok());
-    ASSERT_TRUE((*blob)->Write("x").ok());
-    ASSERT_TRUE((*blob)->Finish().ok());
+    auto blob = WriteBlob("x");
     store::ObjectVersion v;
     v.bucket = bucket_.name;
     v.key = key;
     v.size = 1;
-    v.etag = (*blob)->md5_hex();
-    v.blob_id = (*blob)->blob_id();
+    v.etag = blob->md5_hex();
+    v.blob_id = blob->blob_id();
     v.owner_account_id = kOwnerId;
     v.tags = std::move(tags);
     v.acl = std::move(acl);
@@ -135,9 +119,7 @@ class AuthorizationTest : public testing::Test {
     return !AuthorizeCopySource(service_, request, bucket_, key, std::nullopt).has_value();
   }
 
-  std::string dir_;
   ManualClock clock_{*ParseIso8601("2026-03-04T12:00:00Z")};
-  std::unique_ptr<store::ObjectStore> store_;
   store::Account owner_{kOwnerId, kOwnerCanonical, "owner"};
   store::Account other_{kOtherId, kOtherCanonical, "other"};
   store::Account anonymous_;

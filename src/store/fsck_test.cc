@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "store/object_store.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::store {
 namespace {
@@ -14,11 +15,7 @@ namespace fs = std::filesystem;
 
 class FsckTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = testing::TempDir() + "fsck_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { dir_ = FreshTestDir(); }
   void TearDown() override { fs::remove_all(dir_); }
 
   // A store with one single-PUT object and one two-part multipart object; returns the blob ids.

@@ -2,35 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "common/time_format.h"
 #include "store/lifecycle_rules.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::store {
 namespace {
 
-namespace fs = std::filesystem;
-
 const int64_t kStartMs = *ParseIso8601("2024-05-01T10:00:00Z");
 
-class LifecycleWorkerTest : public testing::Test {
+class LifecycleWorkerTest : public TempStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::TempDir() + "lifecycle_worker_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    StoreOptions options;
-    options.data_dir = dir_;
-    options.clock = &clock_;
-    auto opened = ObjectStore::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  LifecycleWorkerTest() { store_options_.clock = &clock_; }
 
   void MakeBucket(const std::string& name, Versioning versioning,
                   const std::vector<LifecycleRule>& rules) {
@@ -44,16 +27,13 @@ class LifecycleWorkerTest : public testing::Test {
   }
 
   std::string Put(const std::string& bucket, const std::string& key) {
-    auto w = store_->NewBlob();
-    EXPECT_TRUE(w.ok());
-    EXPECT_TRUE((*w)->Write("data").ok());
-    EXPECT_TRUE((*w)->Finish().ok());
+    auto w = WriteBlob("data");
     ObjectVersion v;
     v.bucket = bucket;
     v.key = key;
-    v.size = (*w)->size();
-    v.etag = (*w)->md5_hex();
-    v.blob_id = (*w)->blob_id();
+    v.size = w->size();
+    v.etag = w->md5_hex();
+    v.blob_id = w->blob_id();
     auto put = store_->PutObject(v);
     EXPECT_TRUE(put.ok()) << put.status().ToString();
     return put.ok() ? put->version_id : "";
@@ -81,8 +61,6 @@ class LifecycleWorkerTest : public testing::Test {
   }
 
   ManualClock clock_{kStartMs};
-  std::string dir_;
-  std::unique_ptr<ObjectStore> store_;
 };
 
 TEST_F(LifecycleWorkerTest, ExpiresCurrentVersionsAtMidnightAfterDays) {

@@ -14,12 +14,15 @@
 
 namespace stocktake::format::orc {
 
+// The enums list every kind the ORC reader (report/orc) recognises; the writer uses a few.
+
 // Stream.Kind
 enum class StreamKind : uint32_t {
   kPresent = 0,
   kData = 1,
   kLength = 2,
   kDictionaryData = 3,
+  kDictionaryCount = 4,
   kSecondary = 5,
   kRowIndex = 6,
 };
@@ -32,17 +35,38 @@ enum class EncodingKind : uint32_t {
   kDictionaryV2 = 3,
 };
 
-// Type.Kind (only the kinds Stocktake writes).
+// Type.Kind
 enum class TypeKind : uint32_t {
   kBoolean = 0,
+  kByte = 1,
+  kShort = 2,
+  kInt = 3,
   kLong = 4,
+  kFloat = 5,
+  kDouble = 6,
   kString = 7,
+  kBinary = 8,
   kTimestamp = 9,
+  kList = 10,
+  kMap = 11,
   kStruct = 12,
+  kUnion = 13,
+  kDecimal = 14,
+  kDate = 15,
+  kVarchar = 16,
+  kChar = 17,
+  kTimestampInstant = 18,
 };
 
 // CompressionKind
-enum class CompressionKind : uint32_t { kNone = 0, kZlib = 1 };
+enum class CompressionKind : uint32_t {
+  kNone = 0,
+  kZlib = 1,
+  kSnappy = 2,
+  kLzo = 3,
+  kLz4 = 4,
+  kZstd = 5,
+};
 
 struct StreamInfo {
   StreamKind kind;

@@ -9,57 +9,15 @@
 #include <vector>
 
 #include "common/result.h"
+#include "format/orc/orc_proto.h"
 
 namespace stocktake::report::orc {
 
-// orc_proto.proto enum values. On-disk constants: do not change.
-enum class CompressionKind : uint32_t {
-  kNone = 0,
-  kZlib = 1,
-  kSnappy = 2,
-  kLzo = 3,
-  kLz4 = 4,
-  kZstd = 5
-};
-
-enum class TypeKind : uint32_t {
-  kBoolean = 0,
-  kByte = 1,
-  kShort = 2,
-  kInt = 3,
-  kLong = 4,
-  kFloat = 5,
-  kDouble = 6,
-  kString = 7,
-  kBinary = 8,
-  kTimestamp = 9,
-  kList = 10,
-  kMap = 11,
-  kStruct = 12,
-  kUnion = 13,
-  kDecimal = 14,
-  kDate = 15,
-  kVarchar = 16,
-  kChar = 17,
-  kTimestampInstant = 18,
-};
-
-enum class StreamKind : uint32_t {
-  kPresent = 0,
-  kData = 1,
-  kLength = 2,
-  kDictionaryData = 3,
-  kDictionaryCount = 4,
-  kSecondary = 5,
-  kRowIndex = 6,
-};
-
-enum class EncodingKind : uint32_t {
-  kDirect = 0,
-  kDictionary = 1,
-  kDirectV2 = 2,
-  kDictionaryV2 = 3
-};
+// The on-disk enum values are shared with the writer.
+using format::orc::CompressionKind;
+using format::orc::EncodingKind;
+using format::orc::StreamKind;
+using format::orc::TypeKind;
 
 struct PostScript {
   uint64_t footer_length = 0;                            // 1

@@ -1,6 +1,8 @@
 // Field ids and types below are those of apache/parquet-format parquet.thrift.
 #include "report/parquet/parquet_footer.h"
 
+#include <utility>
+
 #include "report/parquet/thrift_reader.h"
 
 namespace stocktake::report::parquet {
@@ -18,9 +20,24 @@ void ReadStruct(R& r, F&& on_field) {
   r.EndStruct();
 }
 
-// Calls on_element() for each element of a list whose header comes next.
+// Reads a field that should hold a struct; a field of another type is skipped, not misread.
 template <typename F>
-void ReadList(R& r, CompactType expected, F&& on_element) {
+void ReadNestedStruct(R& r, CompactType field_type, F&& on_field) {
+  if (field_type != CompactType::kStruct) {
+    r.Skip(field_type);
+    return;
+  }
+  ReadStruct(r, std::forward<F>(on_field));
+}
+
+// Reads a field that should hold a list, calling on_element() for each element of the expected
+// type; other elements, and a field that is not a list, are skipped.
+template <typename F>
+void ReadNestedList(R& r, CompactType field_type, CompactType expected, F&& on_element) {
+  if (field_type != CompactType::kList) {
+    r.Skip(field_type);
+    return;
+  }
   CompactType element;
   uint32_t size;
   r.ReadListHeader(&element, &size);
@@ -34,9 +51,9 @@ void ReadList(R& r, CompactType expected, F&& on_element) {
   }
 }
 
-void ReadTimeUnit(R& r, TimeUnit* unit) {
+void ReadTimeUnit(R& r, CompactType field_type, TimeUnit* unit) {
   // union TimeUnit { 1: MILLIS, 2: MICROS, 3: NANOS } of empty structs.
-  ReadStruct(r, [&](int16_t id, CompactType type) {
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
     if (id == 1) *unit = TimeUnit::kMillis;
     if (id == 2) *unit = TimeUnit::kMicros;
     if (id == 3) *unit = TimeUnit::kNanos;
@@ -44,22 +61,26 @@ void ReadTimeUnit(R& r, TimeUnit* unit) {
   });
 }
 
-void ReadLogicalType(R& r, SchemaElement* e) {
-  ReadStruct(r, [&](int16_t id, CompactType type) {
+void ReadTimestampType(R& r, CompactType field_type, SchemaElement* e) {
+  // struct TimestampType { 1: required bool isAdjustedToUTC; 2: required TimeUnit unit }
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
+    if (id == 1 && (type == CompactType::kBoolTrue || type == CompactType::kBoolFalse)) {
+      e->timestamp_utc = r.ReadBool(type);
+    } else if (id == 2) {
+      ReadTimeUnit(r, type, &e->timestamp_unit);
+    } else {
+      r.Skip(type);
+    }
+  });
+}
+
+void ReadLogicalType(R& r, CompactType field_type, SchemaElement* e) {
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
     if ((id == 1 || id == 4 || id == 12) && type == CompactType::kStruct) {
       e->logical_string = true;  // STRING, ENUM, JSON: UTF-8 text
       r.Skip(type);
-    } else if (id == 8 && type == CompactType::kStruct) {
-      // struct TimestampType { 1: required bool isAdjustedToUTC; 2: required TimeUnit unit }
-      ReadStruct(r, [&](int16_t tid, CompactType ttype) {
-        if (tid == 1 && (ttype == CompactType::kBoolTrue || ttype == CompactType::kBoolFalse)) {
-          e->timestamp_utc = r.ReadBool(ttype);
-        } else if (tid == 2 && ttype == CompactType::kStruct) {
-          ReadTimeUnit(r, &e->timestamp_unit);
-        } else {
-          r.Skip(ttype);
-        }
-      });
+    } else if (id == 8) {
+      ReadTimestampType(r, type, e);
     } else {
       r.Skip(type);
     }
@@ -88,11 +109,7 @@ void ReadSchemaElement(R& r, SchemaElement* e) {
         e->converted_type = r.ReadI32();
         break;
       case 10:
-        if (type == CompactType::kStruct) {
-          ReadLogicalType(r, e);
-        } else {
-          r.Skip(type);
-        }
+        ReadLogicalType(r, type, e);
         break;
       default:
         r.Skip(type);
@@ -100,18 +117,15 @@ void ReadSchemaElement(R& r, SchemaElement* e) {
   });
 }
 
-void ReadColumnMetaData(R& r, ColumnMetaData* c) {
-  ReadStruct(r, [&](int16_t id, CompactType type) {
+void ReadColumnMetaData(R& r, CompactType field_type, ColumnMetaData* c) {
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
     switch (id) {
       case 1:
         c->type = static_cast<PhysicalType>(r.ReadI32());
         break;
       case 3:
-        if (type != CompactType::kList) {
-          r.Skip(type);
-          break;
-        }
-        ReadList(r, CompactType::kBinary, [&] { c->path_in_schema.emplace_back(r.ReadBinary()); });
+        ReadNestedList(r, type, CompactType::kBinary,
+                       [&] { c->path_in_schema.emplace_back(r.ReadBinary()); });
         break;
       case 4:
         c->codec_value = r.ReadI32();
@@ -137,13 +151,13 @@ void ReadColumnMetaData(R& r, ColumnMetaData* c) {
 
 void ReadRowGroup(R& r, RowGroup* g) {
   ReadStruct(r, [&](int16_t id, CompactType type) {
-    if (id == 1 && type == CompactType::kList) {
-      ReadList(r, CompactType::kStruct, [&] {
+    if (id == 1) {
+      ReadNestedList(r, type, CompactType::kStruct, [&] {
         ColumnMetaData& c = g->columns.emplace_back();
         // struct ColumnChunk { 1: file_path, 2: file_offset, 3: meta_data, ... }
         ReadStruct(r, [&](int16_t cid, CompactType ctype) {
-          if (cid == 3 && ctype == CompactType::kStruct) {
-            ReadColumnMetaData(r, &c);
+          if (cid == 3) {
+            ReadColumnMetaData(r, ctype, &c);
           } else {
             r.Skip(ctype);
           }
@@ -153,6 +167,72 @@ void ReadRowGroup(R& r, RowGroup* g) {
       g->num_rows = r.ReadI64();
     } else {
       r.Skip(type);
+    }
+  });
+}
+
+void ReadDataPageHeader(R& r, CompactType field_type, DataPageHeader* page) {
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
+    switch (id) {
+      case 1:
+        page->num_values = r.ReadI32();
+        break;
+      case 2:
+        page->encoding = static_cast<Encoding>(r.ReadI32());
+        break;
+      case 3:
+        page->definition_level_encoding = static_cast<Encoding>(r.ReadI32());
+        break;
+      case 4:
+        page->repetition_level_encoding = static_cast<Encoding>(r.ReadI32());
+        break;
+      default:
+        r.Skip(type);
+    }
+  });
+}
+
+void ReadDictionaryPageHeader(R& r, CompactType field_type, DictionaryPageHeader* dictionary) {
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
+    switch (id) {
+      case 1:
+        dictionary->num_values = r.ReadI32();
+        break;
+      case 2:
+        dictionary->encoding = static_cast<Encoding>(r.ReadI32());
+        break;
+      default:
+        r.Skip(type);
+    }
+  });
+}
+
+void ReadDataPageHeaderV2(R& r, CompactType field_type, DataPageHeaderV2* v2) {
+  ReadNestedStruct(r, field_type, [&](int16_t id, CompactType type) {
+    switch (id) {
+      case 1:
+        v2->num_values = r.ReadI32();
+        break;
+      case 2:
+        v2->num_nulls = r.ReadI32();
+        break;
+      case 3:
+        v2->num_rows = r.ReadI32();
+        break;
+      case 4:
+        v2->encoding = static_cast<Encoding>(r.ReadI32());
+        break;
+      case 5:
+        v2->definition_levels_byte_length = r.ReadI32();
+        break;
+      case 6:
+        v2->repetition_levels_byte_length = r.ReadI32();
+        break;
+      case 7:
+        v2->is_compressed = r.ReadBool(type);
+        break;
+      default:
+        r.Skip(type);
     }
   });
 }
@@ -168,21 +248,15 @@ Result<FileMetaData> DecodeFileMetaData(std::string_view bytes) {
         m.version = r.ReadI32();
         break;
       case 2:
-        if (type != CompactType::kList) {
-          r.Skip(type);
-          break;
-        }
-        ReadList(r, CompactType::kStruct, [&] { ReadSchemaElement(r, &m.schema.emplace_back()); });
+        ReadNestedList(r, type, CompactType::kStruct,
+                       [&] { ReadSchemaElement(r, &m.schema.emplace_back()); });
         break;
       case 3:
         m.num_rows = r.ReadI64();
         break;
       case 4:
-        if (type != CompactType::kList) {
-          r.Skip(type);
-          break;
-        }
-        ReadList(r, CompactType::kStruct, [&] { ReadRowGroup(r, &m.row_groups.emplace_back()); });
+        ReadNestedList(r, type, CompactType::kStruct,
+                       [&] { ReadRowGroup(r, &m.row_groups.emplace_back()); });
         break;
       case 6:
         m.created_by = std::string(r.ReadBinary());
@@ -210,80 +284,13 @@ Result<PageHeader> DecodePageHeader(std::string_view bytes, size_t* header_size)
         h.compressed_page_size = r.ReadI32();
         break;
       case 5:
-        if (type != CompactType::kStruct) {
-          r.Skip(type);
-          break;
-        }
-        ReadStruct(r, [&](int16_t did, CompactType dtype) {
-          switch (did) {
-            case 1:
-              h.data_page.num_values = r.ReadI32();
-              break;
-            case 2:
-              h.data_page.encoding = static_cast<Encoding>(r.ReadI32());
-              break;
-            case 3:
-              h.data_page.definition_level_encoding = static_cast<Encoding>(r.ReadI32());
-              break;
-            case 4:
-              h.data_page.repetition_level_encoding = static_cast<Encoding>(r.ReadI32());
-              break;
-            default:
-              r.Skip(dtype);
-          }
-        });
+        ReadDataPageHeader(r, type, &h.data_page);
         break;
       case 7:
-        if (type != CompactType::kStruct) {
-          r.Skip(type);
-          break;
-        }
-        ReadStruct(r, [&](int16_t did, CompactType dtype) {
-          switch (did) {
-            case 1:
-              h.dictionary_page.num_values = r.ReadI32();
-              break;
-            case 2:
-              h.dictionary_page.encoding = static_cast<Encoding>(r.ReadI32());
-              break;
-            default:
-              r.Skip(dtype);
-          }
-        });
+        ReadDictionaryPageHeader(r, type, &h.dictionary_page);
         break;
       case 8:
-        if (type != CompactType::kStruct) {
-          r.Skip(type);
-          break;
-        }
-        ReadStruct(r, [&](int16_t did, CompactType dtype) {
-          DataPageHeaderV2& v2 = h.data_page_v2;
-          switch (did) {
-            case 1:
-              v2.num_values = r.ReadI32();
-              break;
-            case 2:
-              v2.num_nulls = r.ReadI32();
-              break;
-            case 3:
-              v2.num_rows = r.ReadI32();
-              break;
-            case 4:
-              v2.encoding = static_cast<Encoding>(r.ReadI32());
-              break;
-            case 5:
-              v2.definition_levels_byte_length = r.ReadI32();
-              break;
-            case 6:
-              v2.repetition_levels_byte_length = r.ReadI32();
-              break;
-            case 7:
-              v2.is_compressed = r.ReadBool(dtype);
-              break;
-            default:
-              r.Skip(dtype);
-          }
-        });
+        ReadDataPageHeaderV2(r, type, &h.data_page_v2);
         break;
       default:
         r.Skip(type);
