@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <charconv>
 
 namespace stocktake {
@@ -23,9 +24,19 @@ void AppendPercent(std::string* out, unsigned char c) {
   out->push_back(kHexUpper[c & 0xf]);
 }
 
-bool IsAlnum(unsigned char c) {
+constexpr bool IsAlnum(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
+
+// The bytes FormEncodeKeepSlash keeps literal, as a table: every key of a listing goes through it.
+constexpr std::array<bool, 256> kFormLiteral = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = IsAlnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+               c == '*' || c == '/';
+  }
+  return table;
+}();
 
 }  // namespace
 
@@ -91,16 +102,25 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
 std::string FormEncodeKeepSlash(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 4);
-  for (unsigned char c : text) {
-    if (IsAlnum(c) || c == '.' || c == '-' || c == '_' || c == '*' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      AppendPercent(&out, c);
-    }
-  }
+  AppendFormEncodedKeepSlash(&out, text);
   return out;
+}
+
+// Listings encode every key: runs of literal characters are appended whole.
+void AppendFormEncodedKeepSlash(std::string* out, std::string_view text) {
+  size_t literal_from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (kFormLiteral[c]) continue;
+    out->append(text.substr(literal_from, i - literal_from));
+    if (c == ' ') {
+      out->push_back('+');
+    } else {
+      AppendPercent(out, c);
+    }
+    literal_from = i + 1;
+  }
+  out->append(text.substr(literal_from));
 }
 
 namespace {

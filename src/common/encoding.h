@@ -20,6 +20,9 @@ std::string UriEncode(std::string_view text, bool keep_slash);
 // The encoding of keys in S3 Inventory CSV and of `encoding-type=url` listings (DESIGN.md §6):
 // A-Z a-z 0-9 . - _ * / literal, space -> '+', every other byte -> %XX upper-case hex.
 std::string FormEncodeKeepSlash(std::string_view text);
+// The same, appended to *out. Its output holds no XML special character (listings need no
+// escaping after it).
+void AppendFormEncodedKeepSlash(std::string* out, std::string_view text);
 
 // `text` for a message to a terminal or log: valid UTF-8 except control characters stays as
 // it is, every other byte becomes \xNN (messages may quote bytes of a corrupted file).

@@ -51,6 +51,32 @@ bool ValidCivil(int mo, int d, int h, int mi, int s) {
          s >= 0 && s <= 60;
 }
 
+// "YYYY-MM-DDTHH:MM:SS", every field with all its digits: what S3 sends (a scan parses one per
+// listed object). sscanf reads it the same, slower; it stays for any other spelling.
+constexpr int kCanonicalIso8601SecondsChars = 19;
+
+bool ParseCanonicalIso8601Seconds(std::string_view text, int* y, int* mo, int* d, int* h, int* mi,
+                                  int* s) {
+  constexpr std::string_view kShape = "0000-00-00T00:00:00";
+  if (text.size() < kShape.size()) return false;
+  for (size_t i = 0; i < kShape.size(); ++i) {
+    bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == '0' ? !digit : text[i] != kShape[i]) return false;
+  }
+  auto number = [&](size_t pos, size_t digits) {
+    int v = 0;
+    for (size_t i = pos; i < pos + digits; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  *y = number(0, 4);
+  *mo = number(5, 2);
+  *d = number(8, 2);
+  *h = number(11, 2);
+  *mi = number(14, 2);
+  *s = number(17, 2);
+  return true;
+}
+
 constexpr const char* kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -151,11 +177,15 @@ std::optional<int64_t> ParseHttpDate(std::string_view text) {
 }
 
 std::optional<int64_t> ParseIso8601(std::string_view text) {
-  std::string copy(text);
   int y, mo, d, h, mi, s, consumed = 0;
-  if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) !=
-      6) {
-    return std::nullopt;
+  if (ParseCanonicalIso8601Seconds(text, &y, &mo, &d, &h, &mi, &s)) {
+    consumed = kCanonicalIso8601SecondsChars;
+  } else {
+    std::string copy(text);
+    if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s,
+                    &consumed) != 6) {
+      return std::nullopt;
+    }
   }
   if (!ValidCivil(mo, d, h, mi, s)) return std::nullopt;
   int64_t ms = FromCivil(y, mo, d, h, mi, s);

@@ -29,6 +29,10 @@ TEST(TimeFormatTest, Iso8601RoundTripAndEdges) {
   EXPECT_EQ(FormatIso8601Millis(951782400000), "2000-02-29T00:00:00.000Z");
   EXPECT_EQ(FormatIso8601Millis(-1), "1969-12-31T23:59:59.999Z");
   EXPECT_FALSE(ParseIso8601("2025-13-02T01:00:00Z").has_value());
+  // Spellings other than the canonical one still parse (the slower path).
+  EXPECT_EQ(*ParseIso8601("2025-6-02T01:00:00+00:00"), kNixStamp);
+  EXPECT_FALSE(ParseIso8601("2025-06-02T01:00:00").has_value());
+  EXPECT_FALSE(ParseIso8601("2025-06-02T01:0").has_value());
 }
 
 }  // namespace

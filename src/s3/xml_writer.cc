@@ -1,13 +1,20 @@
 #include "s3/xml_writer.h"
 
+#include <array>
+
 namespace stocktake::s3 {
 
 namespace {
 
-bool NeedsEscape(char c) {
-  return static_cast<unsigned char>(c) < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' ||
-         c == '\'';
-}
+// A table rather than comparisons: every key, etag and name of a listing goes through it.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  for (unsigned char c : std::string_view("&<>\"'")) table[c] = true;
+  return table;
+}();
+
+bool NeedsEscape(char c) { return kNeedsEscape[static_cast<unsigned char>(c)]; }
 
 void AppendEscape(std::string* out, char c) {
   switch (c) {
@@ -39,6 +46,12 @@ void AppendXmlEscaped(std::string* out, std::string_view text) {
   out->append(text.substr(plain_from));
 }
 
+void AppendXmlElement(std::string* out, std::string_view name, std::string_view text) {
+  out->append("<").append(name).append(">");
+  AppendXmlEscaped(out, text);
+  out->append("</").append(name).append(">");
+}
+
 XmlWriter::XmlWriter(std::string_view root, std::string_view namespace_uri) {
   out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<";
   out_.append(root);
@@ -64,9 +77,7 @@ XmlWriter& XmlWriter::Close() {
 }
 
 XmlWriter& XmlWriter::Element(std::string_view name, std::string_view text) {
-  out_.append("<").append(name).append(">");
-  AppendXmlEscaped(&out_, text);
-  out_.append("</").append(name).append(">");
+  AppendXmlElement(&out_, name, text);
   return *this;
 }
 

@@ -35,5 +35,8 @@ class XmlWriter {
 };
 
 void AppendXmlEscaped(std::string* out, std::string_view text);
+// <name>text</name>, text escaped, appended to *out: what XmlWriter::Element writes (for
+// fragments rendered outside a writer).
+void AppendXmlElement(std::string* out, std::string_view name, std::string_view text);
 
 }  // namespace stocktake::s3

@@ -1,5 +1,6 @@
 #include "scan/partition_lister.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -78,33 +79,32 @@ Status PartitionLister::Run(RemoteClient& client, PartitionWork work) {
                                                           : ParseListObjectsV2(response.body));
     stats_->pages.fetch_add(1, std::memory_order_relaxed);
 
-    // Where the page started and ended (entries are moved into `rows` below).
+    // Where the page started and ended (entries outside the range are dropped below).
     std::string page_first, page_last, last_version;
-    if (!page.entries.empty()) {
+    bool page_has_entries = !page.entries.empty();
+    if (page_has_entries) {
       page_first = page.entries.front().version.key;
       page_last = page.entries.back().version.key;
       last_version = page.entries.back().version.version_id;
     }
-    std::vector<ListedEntry> rows;
-    rows.reserve(page.entries.size());
-    bool past_end = false;
-    for (ListedEntry& e : page.entries) {
-      const std::string& key = e.version.key;
-      if (!range.AboveLo(key)) continue;
-      if (range.AboveHi(key)) {
-        past_end = true;
-        break;
-      }
-      seen.Add(key);
-      rows.push_back(std::move(e));
-    }
+    // The page is in key order: the rows in the range are one run of it, kept in place (moving
+    // entries costs about as much as parsing them).
+    std::vector<ListedEntry>& rows = page.entries;
+    auto first = std::find_if(rows.begin(), rows.end(),
+                              [&](const ListedEntry& e) { return range.AboveLo(e.version.key); });
+    auto end = std::find_if(first, rows.end(),
+                            [&](const ListedEntry& e) { return range.AboveHi(e.version.key); });
+    bool past_end = end != rows.end();
+    rows.erase(end, rows.end());
+    rows.erase(rows.begin(), first);
+    for (const ListedEntry& e : rows) seen.Add(e.version.key);
     if (enricher_ && !rows.empty()) RETURN_IF_ERROR(enricher_->Enrich(&rows));
     for (const ListedEntry& e : rows) RETURN_IF_ERROR(spool->Append(e.version));
     stats_->rows.fetch_add(rows.size(), std::memory_order_relaxed);
     if (past_end || !page.truncated) break;
 
     // Continue after the last entry the server returned (not only the kept ones).
-    if (!page.entries.empty()) {
+    if (page_has_entries) {
       cursor.start_after = page_last;
       cursor.key_marker = page_last;
       cursor.version_id_marker = last_version.empty() ? "null" : last_version;
@@ -115,7 +115,7 @@ Status PartitionLister::Run(RemoteClient& client, PartitionWork work) {
       return Status::Unavailable(DescribeCall(call) + ": truncated page without a way to go on");
     }
     cursor.continuation_token = page.next_continuation_token;
-    if (!page.entries.empty()) {
+    if (page_has_entries) {
       if (auto at = scheduler_->MaybeSplit(work.id, page_first, page_last, seen)) range.hi = *at;
     }
   }

@@ -620,102 +620,73 @@ class ObjectStoreImpl final : public ObjectStore {
                                                  const ListOptions& options,
                                                  bool* truncated) override {
     *truncated = false;
-    std::string base = meta::ObjectBucketPrefix(bucket);
-    std::string range = meta::ObjectKeyRangePrefix(bucket, options.prefix);
-    std::string start = range;
-    if (!options.start_after.empty()) {
-      start = std::max(start, meta::ObjectKeySuccessor(bucket, options.start_after));
-    }
-    auto it = db_->NewIterator(RangeOf(range));
     std::vector<ObjectVersion> out;
-    std::string key;
-    std::string versions_prefix;
-    it->Seek(start);
-    while (it->Valid()) {
-      // Invariant: the iterator is at the first (newest) row of a key.
-      std::string_view row = it->key();
-      uint64_t seq;
-      if (!meta::ParseObjectRowSuffix(row.substr(base.size()), &key, &seq)) {
-        return CorruptRow("object");
-      }
-      if ((meta::PeekObjectFlags(it->value()) & meta::kObjectFlagDeleteMarker) == 0) {
-        if (out.size() >= options.max_keys) {
-          *truncated = true;
-          break;
-        }
-        ObjectVersion& v = out.emplace_back();
-        if (!meta::DecodeObjectRecord(it->value(), seq, &v)) return CorruptRow("object");
-        v.bucket.assign(bucket);
-        v.key = key;
-        v.is_latest = true;
-      }
-      versions_prefix.assign(VersionsPrefixOf(row));
-      SkipVersions(it.get(), versions_prefix);
-    }
-    RETURN_IF_ERROR(it->status());
+    RETURN_IF_ERROR(ForEachLatestObject(
+        bucket, options,
+        [&](const std::string& key, uint64_t seq, std::string_view record) -> Result<bool> {
+          if (out.size() >= options.max_keys) {
+            *truncated = true;
+            return false;
+          }
+          ObjectVersion& v = out.emplace_back();
+          if (!meta::DecodeObjectRecord(record, seq, &v)) return CorruptRow("object");
+          v.bucket.assign(bucket);
+          v.key = key;
+          v.is_latest = true;
+          return true;
+        }));
     return out;
+  }
+
+  Status VisitObjects(std::string_view bucket, const ListOptions& options,
+                      const ListedVersionVisitor& visit) override {
+    meta::ListedRecordBuffers buffers;
+    ListedVersion listed;
+    return ForEachLatestObject(
+        bucket, options,
+        [&](const std::string& key, uint64_t seq, std::string_view record) -> Result<bool> {
+          listed.key = key;
+          if (!meta::DecodeListedRecord(record, seq, &buffers, &listed)) {
+            return CorruptRow("object");
+          }
+          return visit(listed);
+        });
   }
 
   Result<std::vector<ObjectVersion>> ListObjectVersions(std::string_view bucket,
                                                         const ListVersionsOptions& options,
                                                         bool* truncated) override {
     *truncated = false;
-    std::string base = meta::ObjectBucketPrefix(bucket);
-    std::string range = meta::ObjectKeyRangePrefix(bucket, options.prefix);
-    std::string start = range;
-    // When the listing resumes in the middle of a key, its first row may or may not be the
-    // key's latest version; that one row needs a lookup.
-    bool resume_mid_key = false;
-    if (!options.key_marker.empty()) {
-      std::string after;
-      if (options.version_id_marker.empty()) {
-        after = meta::ObjectKeySuccessor(bucket, options.key_marker);
-      } else if (IsNullId(options.version_id_marker)) {
-        ASSIGN_OR_RETURN(std::optional<StoredVersion> null_version,
-                         FindNullVersion(bucket, options.key_marker));
-        after = null_version ? null_version->row_key + '\0'
-                             : meta::ObjectKeySuccessor(bucket, options.key_marker);
-        resume_mid_key = null_version.has_value();
-      } else {
-        auto parts = meta::ParseVersionId(options.version_id_marker);
-        if (!parts) return Status::InvalidArgument("invalid version id marker");
-        // A marker whose version was deleted meanwhile still has a well-defined position:
-        // versions are ordered by sequence, which the id carries.
-        after = meta::ObjectRowKey(bucket, options.key_marker, parts->seq) + '\0';
-        resume_mid_key = true;
-      }
-      start = std::max(start, after);
-    }
-
-    auto it = db_->NewIterator(RangeOf(range));
     std::vector<ObjectVersion> out;
-    std::string previous_key;
-    bool first = true;
-    for (it->Seek(start); it->Valid(); it->Next()) {
-      uint64_t seq;
-      ObjectVersion v;
-      if (!meta::ParseObjectRowSuffix(it->key().substr(base.size()), &v.key, &seq)) {
-        return CorruptRow("object");
-      }
+    auto collect = [&](const std::string& key, uint64_t seq, std::string_view record,
+                       bool is_latest) -> Result<bool> {
       if (out.size() >= options.max_keys) {
         *truncated = true;
-        break;
+        return false;
       }
-      if (!meta::DecodeObjectRecord(it->value(), seq, &v)) return CorruptRow("object");
+      ObjectVersion& v = out.emplace_back();
+      if (!meta::DecodeObjectRecord(record, seq, &v)) return CorruptRow("object");
       v.bucket.assign(bucket);
-      if (first && resume_mid_key && v.key == options.key_marker) {
-        ASSIGN_OR_RETURN(std::optional<StoredVersion> latest,
-                         LocateVersion(bucket, v.key, std::nullopt));
-        v.is_latest = latest && latest->seq == seq;
-      } else {
-        v.is_latest = first || v.key != previous_key;
-      }
-      first = false;
-      previous_key = v.key;
-      out.push_back(std::move(v));
-    }
-    RETURN_IF_ERROR(it->status());
+      v.key = key;
+      v.is_latest = is_latest;
+      return true;
+    };
+    RETURN_IF_ERROR(ForEachVersion(bucket, options, collect));
     return out;
+  }
+
+  Status VisitObjectVersions(std::string_view bucket, const ListVersionsOptions& options,
+                             const ListedVersionVisitor& visit) override {
+    meta::ListedRecordBuffers buffers;
+    ListedVersion listed;
+    auto decode = [&](const std::string& key, uint64_t seq, std::string_view record,
+                      bool is_latest) -> Result<bool> {
+      listed.key = key;
+      listed.is_latest = is_latest;
+      if (!meta::DecodeListedRecord(record, seq, &buffers, &listed)) return CorruptRow("object");
+      return visit(listed);
+    };
+    return ForEachVersion(bucket, options, decode);
   }
 
   // ---- Multipart
@@ -1074,12 +1045,16 @@ class ObjectStoreImpl final : public ObjectStore {
     StoreStats stats;
     stats.metadata_sst_bytes = db_->GetIntProperty("rocksdb.live-sst-files-size");
     stats.estimated_metadata_keys = db_->GetIntProperty("rocksdb.estimate-num-keys");
+    stats.table_reader_bytes = db_->GetIntProperty("rocksdb.estimate-table-readers-mem");
+    stats.block_cache_bytes = db_->GetIntProperty("rocksdb.block-cache-usage");
+    stats.block_cache_pinned_bytes = db_->GetIntProperty("rocksdb.block-cache-pinned-usage");
     std::error_code ec;
     for (const auto& entry :
          std::filesystem::directory_iterator(options_.data_dir + "/" + std::string(kMetaDir), ec)) {
       std::error_code size_ec;
       uint64_t size = entry.is_regular_file(size_ec) ? entry.file_size(size_ec) : 0;
       if (!size_ec) stats.metadata_dir_bytes += size;
+      if (entry.path().extension() == ".sst") ++stats.metadata_sst_files;
     }
     if (ec) return Status::IOError("list metadata directory: " + ec.message());
     return stats;
@@ -1325,6 +1300,96 @@ class ObjectStoreImpl final : public ObjectStore {
     ASSIGN_OR_RETURN(std::optional<StoredVersion> latest, FindLatest(bucket, key));
     s.is_latest = latest && latest->seq == s.seq;
     return std::optional<StoredVersion>(std::move(s));
+  }
+
+  // The rows of ListObjectVersions: every version and delete marker under options.prefix after
+  // the (key_marker, version_id_marker) position, by key then newest first.
+  // visit(key, seq, record, is_latest) returns false to stop; its errors end the scan.
+  template <typename Visit>
+  Status ForEachVersion(std::string_view bucket, const ListVersionsOptions& options,
+                        Visit&& visit) {
+    std::string base = meta::ObjectBucketPrefix(bucket);
+    std::string range = meta::ObjectKeyRangePrefix(bucket, options.prefix);
+    std::string start = range;
+    // When the listing resumes in the middle of a key, its first row may or may not be the
+    // key's latest version; that one row needs a lookup.
+    bool resume_mid_key = false;
+    if (!options.key_marker.empty()) {
+      std::string after;
+      if (options.version_id_marker.empty()) {
+        after = meta::ObjectKeySuccessor(bucket, options.key_marker);
+      } else if (IsNullId(options.version_id_marker)) {
+        ASSIGN_OR_RETURN(std::optional<StoredVersion> null_version,
+                         FindNullVersion(bucket, options.key_marker));
+        after = null_version ? null_version->row_key + '\0'
+                             : meta::ObjectKeySuccessor(bucket, options.key_marker);
+        resume_mid_key = null_version.has_value();
+      } else {
+        auto parts = meta::ParseVersionId(options.version_id_marker);
+        if (!parts) return Status::InvalidArgument("invalid version id marker");
+        // A marker whose version was deleted meanwhile still has a well-defined position:
+        // versions are ordered by sequence, which the id carries.
+        after = meta::ObjectRowKey(bucket, options.key_marker, parts->seq) + '\0';
+        resume_mid_key = true;
+      }
+      start = std::max(start, after);
+    }
+
+    auto it = db_->NewIterator(RangeOf(range));
+    std::string key;
+    std::string previous_key;
+    bool first = true;
+    for (it->Seek(start); it->Valid(); it->Next()) {
+      uint64_t seq;
+      if (!meta::ParseObjectRowSuffix(it->key().substr(base.size()), &key, &seq)) {
+        return CorruptRow("object");
+      }
+      bool is_latest;
+      if (first && resume_mid_key && key == options.key_marker) {
+        ASSIGN_OR_RETURN(std::optional<StoredVersion> latest,
+                         LocateVersion(bucket, key, std::nullopt));
+        is_latest = latest && latest->seq == seq;
+      } else {
+        is_latest = first || key != previous_key;
+      }
+      first = false;
+      ASSIGN_OR_RETURN(bool go_on, visit(key, seq, it->value(), is_latest));
+      if (!go_on) break;
+      previous_key.swap(key);
+    }
+    return it->status();
+  }
+
+  // The rows of ListObjects: the latest version of each key under options.prefix after
+  // options.start_after, unless it is a delete marker, in key order. visit(key, seq, record)
+  // returns false to stop; its errors end the scan.
+  template <typename Visit>
+  Status ForEachLatestObject(std::string_view bucket, const ListOptions& options, Visit&& visit) {
+    std::string base = meta::ObjectBucketPrefix(bucket);
+    std::string range = meta::ObjectKeyRangePrefix(bucket, options.prefix);
+    std::string start = range;
+    if (!options.start_after.empty()) {
+      start = std::max(start, meta::ObjectKeySuccessor(bucket, options.start_after));
+    }
+    auto it = db_->NewIterator(RangeOf(range));
+    std::string key;
+    std::string versions_prefix;
+    it->Seek(start);
+    while (it->Valid()) {
+      // Invariant: the iterator is at the first (newest) row of a key.
+      std::string_view row = it->key();
+      uint64_t seq;
+      if (!meta::ParseObjectRowSuffix(row.substr(base.size()), &key, &seq)) {
+        return CorruptRow("object");
+      }
+      if ((meta::PeekObjectFlags(it->value()) & meta::kObjectFlagDeleteMarker) == 0) {
+        ASSIGN_OR_RETURN(bool go_on, visit(key, seq, it->value()));
+        if (!go_on) break;
+      }
+      versions_prefix.assign(VersionsPrefixOf(row));
+      SkipVersions(it.get(), versions_prefix);
+    }
+    return it->status();
   }
 
   // Moves `it` from the first row of a key to the first row of the next key.

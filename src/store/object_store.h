@@ -199,6 +199,25 @@ struct ListOptions {
   size_t max_keys = 1000;
 };
 
+// What a listing (ListObjects, ListObjectsV2, ListObjectVersions) shows of a version, decoded
+// without the rest of its record. The views point into the store's iterator and buffers: valid
+// only during the visitor call that hands them out.
+struct ListedVersion {
+  std::string_view key;
+  std::string_view version_id;  // "" = the null version
+  bool is_delete_marker = false;
+  bool is_latest = false;
+  uint64_t size = 0;
+  int64_t last_modified_ms = 0;
+  std::string_view etag;  // without quotes
+  std::string_view storage_class;
+  std::string_view owner_account_id;
+  std::string_view checksum_algorithm;
+  std::string_view checksum_type;
+};
+// Called once per listed version; returns false to stop the listing.
+using ListedVersionVisitor = std::function<bool(const ListedVersion&)>;
+
 // Listing of versions: (key, version) position to start after, exclusive.
 struct ListVersionsOptions {
   std::string prefix;
@@ -253,6 +272,10 @@ struct StoreStats {
   uint64_t metadata_sst_bytes = 0;       // live RocksDB table files
   uint64_t metadata_dir_bytes = 0;       // everything in the metadata directory (+WAL, manifest)
   uint64_t estimated_metadata_keys = 0;  // RocksDB's estimate
+  uint64_t metadata_sst_files = 0;       // table files (each live one has an open reader)
+  uint64_t table_reader_bytes = 0;       // memory of the open table readers, outside the cache
+  uint64_t block_cache_bytes = 0;        // block cache in use (index/filter blocks, data blocks)
+  uint64_t block_cache_pinned_bytes = 0;  // of which pinned (top-level index/filter partitions)
 };
 
 struct StoreOptions {
@@ -378,9 +401,18 @@ class ObjectStore {
   virtual Result<std::vector<ObjectVersion>> ListObjects(std::string_view bucket,
                                                          const ListOptions& options,
                                                          bool* truncated) = 0;
+  // ListObjects for listings that render each version once: calls `visit` for the same versions
+  // (prefix, start_after; max_keys is not used), in key order, until it returns false or the
+  // range ends. No ObjectVersion is built: per version, only the listed fields are decoded.
+  virtual Status VisitObjects(std::string_view bucket, const ListOptions& options,
+                              const ListedVersionVisitor& visit) = 0;
   virtual Result<std::vector<ObjectVersion>> ListObjectVersions(std::string_view bucket,
                                                                 const ListVersionsOptions& options,
                                                                 bool* truncated) = 0;
+  // ListObjectVersions as VisitObjects is ListObjects: the same versions and delete markers
+  // (max_keys is not used), streamed to `visit` until it returns false or the range ends.
+  virtual Status VisitObjectVersions(std::string_view bucket, const ListVersionsOptions& options,
+                                     const ListedVersionVisitor& visit) = 0;
 
   // Multipart uploads.
   virtual Result<std::string> CreateMultipartUpload(const MultipartUpload& upload) = 0;

@@ -8,10 +8,12 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "store/sse.h"
+#include "store/testing/temp_store.h"
 
 namespace stocktake::store {
 namespace {
@@ -20,28 +22,9 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kStartMs = 1700000000000;
 
-class ObjectStoreTest : public testing::Test {
+class ObjectStoreTest : public TempStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::TempDir() + "object_store_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  void Reopen() {
-    store_.reset();
-    StoreOptions options;
-    options.data_dir = dir_;
-    options.clock = &clock_;
-    auto opened = ObjectStore::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    store_ = std::move(opened).value();
-  }
+  ObjectStoreTest() { store_options_.clock = &clock_; }
 
   void MakeBucket(const std::string& name, Versioning versioning = Versioning::kUnversioned) {
     Bucket b;
@@ -57,15 +40,6 @@ class ObjectStoreTest : public testing::Test {
     ASSERT_TRUE(b.ok());
     b->versioning = versioning;
     ASSERT_TRUE(store_->UpdateBucket(*b).ok());
-  }
-
-  // Writes `data` as a finished blob, not yet committed.
-  std::unique_ptr<BlobWriter> WriteBlob(std::string_view data) {
-    auto w = store_->NewBlob();
-    EXPECT_TRUE(w.ok());
-    EXPECT_TRUE((*w)->Write(data).ok());
-    EXPECT_TRUE((*w)->Finish().ok());
-    return std::move(w).value();
   }
 
   Result<PutResult> Put(const std::string& bucket, const std::string& key, std::string_view data) {
@@ -144,9 +118,7 @@ class ObjectStoreTest : public testing::Test {
     return fs::exists(dir_ + "/blobs/" + blob_id.substr(0, 2) + "/" + blob_id);
   }
 
-  std::string dir_;
   ManualClock clock_{kStartMs};
-  std::unique_ptr<ObjectStore> store_;
 };
 
 // ---- Accounts and buckets
@@ -181,7 +153,7 @@ TEST_F(ObjectStoreTest, AccountsAndAccessKeys) {
     std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(contents.find(secret), std::string::npos) << e.path();
   }
-  Reopen();
+  OpenStore();
   EXPECT_EQ(store_->GetAccessKey("AKIASTOCKTAKE")->secret_key, secret);
 }
 
@@ -637,6 +609,74 @@ TEST_F(ObjectStoreTest, ListObjectVersionsMarkers) {
             StatusCode::kInvalidArgument);
 }
 
+// The visitors stream what the lists return, with the listed fields, and stop when asked.
+TEST_F(ObjectStoreTest, VisitorsMatchListings) {
+  MakeBucket("b");
+  PutOk("b", "a", "null-a");
+  SetVersioning("b", Versioning::kEnabled);
+  for (const char* key : {"a", "b", "c", "d"}) {
+    for (int i = 0; i < 2; ++i) PutOk("b", key, key);
+  }
+  ASSERT_TRUE(store_->DeleteObject("b", "b", std::nullopt).ok());
+
+  bool truncated;
+  auto listed = store_->ListObjects("b", {}, &truncated);
+  ASSERT_TRUE(listed.ok());
+  std::vector<ObjectVersion> visited;
+  auto copy_listed = [&](const ListedVersion& v) {
+    ObjectVersion& copy = visited.emplace_back();
+    copy.key = v.key;
+    copy.version_id = v.version_id;
+    copy.etag = v.etag;
+    copy.size = v.size;
+    copy.last_modified_ms = v.last_modified_ms;
+    copy.storage_class = v.storage_class;
+    copy.owner_account_id = v.owner_account_id;
+    EXPECT_FALSE(v.is_delete_marker);
+    return true;
+  };
+  ListOptions from_a;
+  from_a.start_after = "a";
+  ASSERT_TRUE(store_->VisitObjects("b", from_a, copy_listed).ok());
+  ASSERT_EQ(visited.size(), 2u);  // c, d: a is the marker, b's latest is a delete marker
+  for (size_t i = 0; i < visited.size(); ++i) {
+    const ObjectVersion& want = (*listed)[i + 1];
+    EXPECT_EQ(visited[i].key, want.key);
+    EXPECT_EQ(visited[i].version_id, want.version_id);
+    EXPECT_EQ(visited[i].etag, want.etag);
+    EXPECT_EQ(visited[i].size, want.size);
+    EXPECT_EQ(visited[i].last_modified_ms, want.last_modified_ms);
+    EXPECT_EQ(visited[i].storage_class, want.storage_class);
+    EXPECT_EQ(visited[i].owner_account_id, want.owner_account_id);
+  }
+
+  auto all = Versions("b");
+  std::vector<std::tuple<std::string, std::string, bool, bool>> streamed;
+  auto record = [&](const ListedVersion& v) {
+    streamed.emplace_back(v.key, v.version_id, v.is_latest, v.is_delete_marker);
+    return true;
+  };
+  ASSERT_TRUE(store_->VisitObjectVersions("b", {}, record).ok());
+  ASSERT_EQ(streamed.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(streamed[i], std::make_tuple(all[i].key, all[i].version_id, all[i].is_latest,
+                                           all[i].is_delete_marker))
+        << i;
+  }
+
+  // Resuming mid-key (after a's newest version) and stopping after two.
+  ListVersionsOptions mid;
+  mid.key_marker = "a";
+  mid.version_id_marker = all[0].version_id;
+  std::vector<bool> latest;
+  auto first_two = [&](const ListedVersion& v) {
+    latest.push_back(v.is_latest);
+    return latest.size() < 2;
+  };
+  ASSERT_TRUE(store_->VisitObjectVersions("b", mid, first_two).ok());
+  EXPECT_EQ(latest, (std::vector<bool>{false, false}));
+}
+
 // ---- Multipart
 // -----------------------------------------------------------------------------------
 
@@ -764,7 +804,7 @@ TEST_F(ObjectStoreTest, MultipartObjectSurvivesRestart) {
   }
   writers.clear();
   ASSERT_TRUE(store_->CompleteMultipartUpload(*upload_id, {1, 2}, ObjectVersion()).ok());
-  Reopen();
+  OpenStore();
   EXPECT_EQ(ReadLatest("b", "k"), "xxx");
 }
 
@@ -901,7 +941,7 @@ TEST_F(ObjectStoreTest, StartupRemovesOrphansAndKeepsCommittedObjects) {
     std::ofstream(dir_ + "/blobs/" + committed->blob_id.substr(0, 2) + "/zz-stray") << "junk";
   }
   ASSERT_EQ(CountBlobFiles(), 4u);
-  Reopen();
+  OpenStore();
 
   EXPECT_TRUE(fs::is_empty(dir_ + "/tmp"));
   EXPECT_FALSE(BlobExists(orphan_id));
@@ -1138,7 +1178,7 @@ TEST_F(ObjectStoreTest, RecordAccessWritesAtMostDaily) {
   ASSERT_TRUE(store_->RecordAccess(stale).ok());
   EXPECT_EQ(read().last_access_ms, kStartMs + day);
   // The record survives a restart (record field 32).
-  Reopen();
+  OpenStore();
   EXPECT_EQ(read().last_access_ms, kStartMs + day);
   // A deleted version is nothing to record.
   ObjectVersion gone = read();
@@ -1217,7 +1257,7 @@ TEST_F(ObjectStoreTest, EveryModeRoundTripsAndRecordsItsEncryption) {
   EXPECT_EQ(*chunk, data.substr(100, 10));
 
   // Keys survive a restart; unknown keys are NotFound.
-  Reopen();
+  OpenStore();
   EXPECT_EQ(ReadLatest("b", "kms"), data);
   EXPECT_EQ(store_->GetKmsKey(kms_key->arn)->key_id, kms_key->key_id);
   EXPECT_TRUE(store_->GetKmsKey("00000000-0000-4000-8000-000000000000").status().IsNotFound());
@@ -1245,7 +1285,7 @@ TEST_F(ObjectStoreTest, KmsKeyPolicyIsKeptAcrossRestartsAndKeysStillWork) {
   const std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
   ASSERT_TRUE(store_->PutKmsKeyPolicy(key->arn, policy).ok());
   EXPECT_EQ(store_->GetKmsKey(key->key_id)->policy, policy);  // the cache sees it at once
-  Reopen();
+  OpenStore();
   auto reread = store_->GetKmsKey(key->key_id);
   ASSERT_TRUE(reread.ok());
   EXPECT_EQ(reread->policy, policy);

@@ -15,7 +15,8 @@ constexpr size_t kMaxKeysLimit = 1000;
 constexpr std::string_view kAfterPrefix = "\xff";
 
 struct ListPage {
-  std::vector<store::ObjectVersion> contents;
+  std::string contents_xml;  // the <Contents> elements, rendered as the store streams them
+  size_t contents_count = 0;
   std::vector<std::string> common_prefixes;
   bool truncated = false;
   std::string last_item;  // key or common prefix returned last (next marker)
@@ -28,62 +29,107 @@ struct ListRequest {
   size_t max_keys = kMaxKeysLimit;
 };
 
-Result<ListPage> Walk(store::ObjectStore& store, const std::string& bucket,
-                      const ListRequest& request) {
-  ListPage page;
-  std::string cursor = request.start_after;
-  size_t count = 0;
-  bool exhausted = false;
-  while (!exhausted && !page.truncated) {
-    store::ListOptions options;
-    options.prefix = request.prefix;
-    options.start_after = cursor;
-    options.max_keys = std::min<size_t>(request.max_keys - count + 1, kMaxKeysLimit + 1);
-    bool more = false;
-    ASSIGN_OR_RETURN(auto batch, store.ListObjects(bucket, options, &more));
-    if (batch.empty()) break;
-    exhausted = !more;
-    for (store::ObjectVersion& object : batch) {
-      std::string common_prefix;
-      if (!request.delimiter.empty()) {
-        size_t pos = object.key.find(request.delimiter, request.prefix.size());
-        if (pos != std::string::npos) {
-          common_prefix = object.key.substr(0, pos + request.delimiter.size());
-        }
-      }
-      if (!common_prefix.empty() && request.start_after.starts_with(common_prefix)) {
-        // The marker lies inside this prefix: it was returned on an earlier page.
-        cursor = common_prefix + std::string(kAfterPrefix);
-        exhausted = false;
-        break;
-      }
-      if (count == request.max_keys) {
-        // max-keys=0 asks for no entries, not for a page to continue from: a truncated answer
-        // would carry an empty continuation token / marker that pages forever.
-        page.truncated = request.max_keys > 0;
-        exhausted = true;
-        break;
-      }
-      ++count;
-      if (!common_prefix.empty()) {
-        page.last_item = common_prefix;
-        page.common_prefixes.push_back(common_prefix);
-        cursor = common_prefix + std::string(kAfterPrefix);
-        exhausted = false;  // refetch past the prefix
-        break;
-      }
-      page.last_item = object.key;
-      cursor = object.key;
-      page.contents.push_back(std::move(object));
+// Renders <Contents> elements exactly as XmlWriter would, straight from the store's views:
+// no ObjectVersion and no string per field (listings are the hottest S3 responses).
+class ContentsXml {
+ public:
+  // `owner` is shown in every entry when not null.
+  ContentsXml(bool url_encode, const store::Account* owner)
+      : url_encode_(url_encode), owner_(owner) {}
+
+  void Append(const store::ListedVersion& o, std::string* out) const {
+    out->append("<Contents><Key>");
+    if (url_encode_) {
+      AppendFormEncodedKeepSlash(out, o.key);
+    } else {
+      AppendXmlEscaped(out, o.key);
     }
+    out->append("</Key><LastModified>");
+    AppendIso8601Millis(out, o.last_modified_ms);
+    out->append("</LastModified><ETag>&quot;");
+    AppendXmlEscaped(out, o.etag);
+    out->append("&quot;</ETag>");
+    if (!o.checksum_algorithm.empty()) {
+      AppendXmlElement(out, "ChecksumAlgorithm", o.checksum_algorithm);
+      AppendXmlElement(out, "ChecksumType", o.checksum_type);
+    }
+    out->append("<Size>");
+    AppendDecimal(out, o.size);
+    out->append("</Size>");
+    if (owner_ != nullptr) {
+      out->append("<Owner>");
+      AppendXmlElement(out, "ID", owner_->canonical_id);
+      AppendXmlElement(out, "DisplayName", owner_->name);
+      out->append("</Owner>");
+    }
+    AppendXmlElement(out, "StorageClass", o.storage_class);
+    out->append("</Contents>");
+  }
+
+ private:
+  bool url_encode_;
+  const store::Account* owner_;
+};
+
+// About what a <Contents> takes (~250 bytes plus the key, escaped maybe longer).
+constexpr size_t kContentsBytes = 320;
+
+// The store streams the listing (no copy of a version); a common prefix is returned once, then
+// skipped by restarting the store listing past it.
+Result<ListPage> Walk(store::ObjectStore& store, const std::string& bucket,
+                      const ListRequest& request, const ContentsXml& contents) {
+  ListPage page;
+  page.contents_xml.reserve(request.max_keys * kContentsBytes);
+  store::ListOptions options;
+  options.prefix = request.prefix;
+  options.start_after = request.start_after;
+  size_t count = 0;
+  bool restart = true;
+  std::string next_start;
+  auto visit = [&](const store::ListedVersion& object) {
+    std::string_view common_prefix;
+    if (!request.delimiter.empty()) {
+      size_t pos = object.key.find(request.delimiter, request.prefix.size());
+      if (pos != std::string_view::npos) {
+        common_prefix = object.key.substr(0, pos + request.delimiter.size());
+      }
+    }
+    if (!common_prefix.empty() && request.start_after.starts_with(common_prefix)) {
+      // The marker lies inside this prefix: it was returned on an earlier page.
+      next_start = std::string(common_prefix) + std::string(kAfterPrefix);
+      restart = true;
+      return false;
+    }
+    if (count == request.max_keys) {
+      // max-keys=0 asks for no entries, not for a page to continue from: a truncated answer
+      // would carry an empty continuation token / marker that pages forever.
+      page.truncated = request.max_keys > 0;
+      return false;
+    }
+    ++count;
+    if (!common_prefix.empty()) {
+      page.last_item = common_prefix;
+      page.common_prefixes.emplace_back(common_prefix);
+      next_start = std::string(common_prefix) + std::string(kAfterPrefix);
+      restart = true;  // refetch past the prefix
+      return false;
+    }
+    page.last_item = object.key;
+    contents.Append(object, &page.contents_xml);
+    ++page.contents_count;
+    return true;
+  };
+  while (restart) {
+    restart = false;
+    RETURN_IF_ERROR(store.VisitObjects(bucket, options, visit));
+    options.start_after = next_start;
   }
   return page;
 }
 
-// About what a page's XML takes (each <Contents> ~250 bytes plus the key, escaped maybe longer).
+// About what a page's XML takes.
 size_t EstimatedListingBytes(const ListPage& page) {
-  size_t bytes = 1024;
-  for (const store::ObjectVersion& object : page.contents) bytes += 320 + object.key.size();
+  size_t bytes = 1024 + page.contents_xml.size();
   for (const std::string& prefix : page.common_prefixes) bytes += 64 + prefix.size();
   return bytes;
 }
@@ -115,25 +161,6 @@ class ListXml {
   void Text(std::string_view name, std::string_view value) {
     xml_->Element(name, url_encode_ ? FormEncodeKeepSlash(value) : std::string(value));
   }
-  void Contents(const store::ObjectVersion& o, bool with_owner, const store::Account& owner) {
-    xml_->Open("Contents");
-    Text("Key", o.key);
-    xml_->Element("LastModified", FormatIso8601Millis(o.last_modified_ms));
-    xml_->Element("ETag", QuoteEtag(o.etag));
-    if (!o.checksum_algorithm.empty()) {
-      xml_->Element("ChecksumAlgorithm", o.checksum_algorithm);
-      xml_->Element("ChecksumType", o.checksum_type);
-    }
-    xml_->Element("Size", o.size);
-    if (with_owner) {
-      xml_->Open("Owner")
-          .Element("ID", owner.canonical_id)
-          .Element("DisplayName", owner.name)
-          .Close();
-    }
-    xml_->Element("StorageClass", o.storage_class);
-    xml_->Close();
-  }
   void CommonPrefixes(const std::vector<std::string>& prefixes) {
     for (const std::string& p : prefixes) {
       xml_->Open("CommonPrefixes");
@@ -162,9 +189,9 @@ OpResult ListObjectsV1(OpContext& ctx) {
   if (auto* error = std::get_if<S3Error>(&url)) return *error;
   ListRequest list{Param(request, "prefix"), Param(request, "delimiter"), Param(request, "marker"),
                    std::get<size_t>(max_keys)};
-  auto page = Walk(ctx.store(), ctx.bucket->name, list);
-  if (!page.ok()) return FromStatus(page.status());
   bool encode = std::get<bool>(url);
+  auto page = Walk(ctx.store(), ctx.bucket->name, list, ContentsXml(encode, &request.caller));
+  if (!page.ok()) return FromStatus(page.status());
   XmlWriter xml("ListBucketResult");
   xml.Reserve(EstimatedListingBytes(*page));
   ListXml out(&xml, encode);
@@ -176,7 +203,7 @@ OpResult ListObjectsV1(OpContext& ctx) {
   if (!list.delimiter.empty()) out.Text("Delimiter", list.delimiter);
   if (encode) xml.Element("EncodingType", "url");
   xml.BoolElement("IsTruncated", page->truncated);
-  for (const auto& o : page->contents) out.Contents(o, true, request.caller);
+  xml.Raw(page->contents_xml);
   out.CommonPrefixes(page->common_prefixes);
   return S3Response::Xml(xml.Finish());
 }
@@ -200,10 +227,11 @@ OpResult ListObjectsV2(OpContext& ctx) {
     }
     list.start_after = *decoded;
   }
-  auto page = Walk(ctx.store(), ctx.bucket->name, list);
-  if (!page.ok()) return FromStatus(page.status());
   bool encode = std::get<bool>(url);
   bool fetch_owner = Param(request, "fetch-owner") == "true";
+  auto page = Walk(ctx.store(), ctx.bucket->name, list,
+                   ContentsXml(encode, fetch_owner ? &request.caller : nullptr));
+  if (!page.ok()) return FromStatus(page.status());
   XmlWriter xml("ListBucketResult");
   xml.Reserve(EstimatedListingBytes(*page));
   ListXml out(&xml, encode);
@@ -212,14 +240,14 @@ OpResult ListObjectsV2(OpContext& ctx) {
   if (!list.delimiter.empty()) out.Text("Delimiter", list.delimiter);
   xml.Element("MaxKeys", list.max_keys);
   if (encode) xml.Element("EncodingType", "url");
-  xml.Element("KeyCount", page->contents.size() + page->common_prefixes.size());
+  xml.Element("KeyCount", page->contents_count + page->common_prefixes.size());
   xml.BoolElement("IsTruncated", page->truncated);
   if (token != nullptr) xml.Element("ContinuationToken", *token);
   if (page->truncated) xml.Element("NextContinuationToken", Base64Encode(page->last_item));
   if (const std::string* start_after = request.Query("start-after")) {
     out.Text("StartAfter", *start_after);
   }
-  for (const auto& o : page->contents) out.Contents(o, fetch_owner, request.caller);
+  xml.Raw(page->contents_xml);
   out.CommonPrefixes(page->common_prefixes);
   return S3Response::Xml(xml.Finish());
 }

@@ -25,8 +25,9 @@ struct VersionsRequest {
 };
 
 struct VersionsPage {
-  // Versions and delete markers in store order; CommonPrefixes are listed after them.
-  std::vector<store::ObjectVersion> entries;
+  // <Version> and <DeleteMarker> elements in store order, rendered as the store streams them;
+  // CommonPrefixes are listed after them.
+  std::string entries_xml;
   std::vector<std::string> common_prefixes;
   bool truncated = false;
   // What was returned last (the next markers): a version, or a common prefix (no version id).
@@ -34,56 +35,115 @@ struct VersionsPage {
   std::optional<std::string> last_version_id;
 };
 
-// Pages through the store, rolling keys up into common prefixes; both count against max-keys.
-// A common prefix is returned once, then skipped by restarting the store listing past it.
+// Renders <Version> and <DeleteMarker> elements exactly as XmlWriter would (element order as in
+// the ListObjectVersions response example of the API reference), straight from the store's
+// views: no ObjectVersion and no string per field.
+class EntryXml {
+ public:
+  EntryXml(bool url_encode, AccountNames* accounts)
+      : url_encode_(url_encode), accounts_(accounts) {}
+
+  void Append(const store::ListedVersion& v, std::string* out) {
+    out->append(v.is_delete_marker ? "<DeleteMarker><Key>" : "<Version><Key>");
+    if (url_encode_) {
+      AppendFormEncodedKeepSlash(out, v.key);
+    } else {
+      AppendXmlEscaped(out, v.key);
+    }
+    out->append("</Key>");
+    AppendXmlElement(out, "VersionId", v.version_id.empty() ? "null" : v.version_id);
+    out->append(v.is_latest ? "<IsLatest>true</IsLatest>" : "<IsLatest>false</IsLatest>");
+    out->append("<LastModified>");
+    AppendIso8601Millis(out, v.last_modified_ms);
+    out->append("</LastModified>");
+    if (v.is_delete_marker) {
+      Owner(v.owner_account_id, out);
+      out->append("</DeleteMarker>");
+      return;
+    }
+    out->append("<ETag>&quot;");
+    AppendXmlEscaped(out, v.etag);
+    out->append("&quot;</ETag>");
+    if (!v.checksum_algorithm.empty()) {
+      AppendXmlElement(out, "ChecksumAlgorithm", v.checksum_algorithm);
+      AppendXmlElement(out, "ChecksumType", v.checksum_type);
+    }
+    out->append("<Size>");
+    AppendDecimal(out, v.size);
+    out->append("</Size>");
+    AppendXmlElement(out, "StorageClass", v.storage_class);
+    Owner(v.owner_account_id, out);
+    out->append("</Version>");
+  }
+
+ private:
+  void Owner(std::string_view account_id, std::string* out) {
+    owner_id_.assign(account_id);
+    const store::Account& account = accounts_->Get(owner_id_);
+    out->append("<Owner>");
+    AppendXmlElement(out, "ID", account.canonical_id);
+    AppendXmlElement(out, "DisplayName", account.name);
+    out->append("</Owner>");
+  }
+
+  bool url_encode_;
+  AccountNames* accounts_;
+  std::string owner_id_;  // the lookup key, reused
+};
+
+// About what an entry takes (~300 bytes plus the key, escaped maybe longer).
+constexpr size_t kEntryBytes = 400;
+
+// Streams the store's listing, rolling keys up into common prefixes; both count against
+// max-keys. A common prefix is returned once, then skipped by restarting the store listing past
+// it.
 Result<VersionsPage> Walk(store::ObjectStore& store, const std::string& bucket,
-                          const VersionsRequest& request) {
+                          const VersionsRequest& request, EntryXml* entries) {
   VersionsPage page;
+  page.entries_xml.reserve(request.max_keys * kEntryBytes);
   store::ListVersionsOptions options;
   options.prefix = request.prefix;
   options.key_marker = request.key_marker;
   options.version_id_marker = request.version_id_marker;
   size_t count = 0;
-  while (!page.truncated) {
-    // One more than still needed tells whether the page is truncated.
-    options.max_keys = std::min(request.max_keys - count + 1, kMaxKeysLimit + 1);
-    bool more = false;
-    ASSIGN_OR_RETURN(auto batch, store.ListObjectVersions(bucket, options, &more));
-    bool restart = false;
-    for (store::ObjectVersion& version : batch) {
-      std::string common_prefix;
-      if (!request.delimiter.empty()) {
-        size_t pos = version.key.find(request.delimiter, request.prefix.size());
-        if (pos != std::string::npos) {
-          common_prefix = version.key.substr(0, pos + request.delimiter.size());
-        }
+  bool restart = true;
+  std::string next_key_marker;
+  auto visit = [&](const store::ListedVersion& version) {
+    std::string_view common_prefix;
+    if (!request.delimiter.empty()) {
+      size_t pos = version.key.find(request.delimiter, request.prefix.size());
+      if (pos != std::string_view::npos) {
+        common_prefix = version.key.substr(0, pos + request.delimiter.size());
       }
-      bool returned_before =
-          !common_prefix.empty() && request.key_marker.starts_with(common_prefix);
-      if (!returned_before && count == request.max_keys) {
-        page.truncated = true;
-        break;
-      }
-      if (!common_prefix.empty()) {
-        if (!returned_before) {
-          ++count;
-          page.common_prefixes.push_back(common_prefix);
-          page.last_key = common_prefix;
-          page.last_version_id.reset();
-        }
-        options.key_marker = common_prefix + std::string(kAfterPrefix);
-        options.version_id_marker.clear();
-        restart = true;
-        break;
-      }
-      ++count;
-      page.last_key = version.key;
-      page.last_version_id = VersionIdOrNull(version);
-      options.key_marker = version.key;
-      options.version_id_marker = *page.last_version_id;
-      page.entries.push_back(std::move(version));
     }
-    if (!restart && !more) break;
+    bool returned_before = !common_prefix.empty() && request.key_marker.starts_with(common_prefix);
+    if (!returned_before && count == request.max_keys) {
+      page.truncated = true;
+      return false;
+    }
+    if (!common_prefix.empty()) {
+      if (!returned_before) {
+        ++count;
+        page.common_prefixes.emplace_back(common_prefix);
+        page.last_key = common_prefix;
+        page.last_version_id.reset();
+      }
+      next_key_marker = std::string(common_prefix) + std::string(kAfterPrefix);
+      restart = true;
+      return false;
+    }
+    ++count;
+    page.last_key = version.key;
+    if (!page.last_version_id) page.last_version_id.emplace();
+    page.last_version_id->assign(version.version_id.empty() ? "null" : version.version_id);
+    entries->Append(version, &page.entries_xml);
+    return true;
+  };
+  while (restart) {
+    restart = false;
+    RETURN_IF_ERROR(store.VisitObjectVersions(bucket, options, visit));
+    options.key_marker = next_key_marker;
+    options.version_id_marker.clear();
   }
   return page;
 }
@@ -121,7 +181,9 @@ OpResult ListObjectVersions(OpContext& ctx) {
                    "A version-id marker cannot be specified without a key marker.");
   }
 
-  auto page = Walk(ctx.store(), ctx.bucket->name, list);
+  AccountNames accounts(ctx);
+  EntryXml entries(url_encode, &accounts);
+  auto page = Walk(ctx.store(), ctx.bucket->name, list, &entries);
   if (!page.ok()) {
     // The store cannot place a version-id marker that is not one of its ids.
     if (page.status().code() == StatusCode::kInvalidArgument) {
@@ -133,14 +195,8 @@ OpResult ListObjectVersions(OpContext& ctx) {
   auto text = [&](std::string_view value) {
     return url_encode ? FormEncodeKeepSlash(value) : std::string(value);
   };
-  AccountNames accounts(ctx);
-  auto owner = [&](XmlWriter* xml, const store::ObjectVersion& v) {
-    const store::Account& account = accounts.Get(v.owner_account_id);
-    xml->Open("Owner").Element("ID", account.canonical_id).Element("DisplayName", account.name);
-    xml->Close();
-  };
-  // Element order as in the ListObjectVersions response example of the API reference.
   XmlWriter xml("ListVersionsResult");
+  xml.Reserve(page->entries_xml.size() + 1024);
   xml.Element("Name", ctx.bucket->name);
   xml.Element("Prefix", text(list.prefix));
   xml.Element("KeyMarker", text(list.key_marker));
@@ -153,30 +209,7 @@ OpResult ListObjectVersions(OpContext& ctx) {
   if (!list.delimiter.empty()) xml.Element("Delimiter", text(list.delimiter));
   if (url_encode) xml.Element("EncodingType", "url");
   xml.BoolElement("IsTruncated", page->truncated);
-  for (const store::ObjectVersion& v : page->entries) {
-    if (v.is_delete_marker) {
-      xml.Open("DeleteMarker");
-      xml.Element("Key", text(v.key)).Element("VersionId", VersionIdOrNull(v));
-      xml.BoolElement("IsLatest", v.is_latest);
-      xml.Element("LastModified", FormatIso8601Millis(v.last_modified_ms));
-      owner(&xml, v);
-      xml.Close();
-      continue;
-    }
-    xml.Open("Version");
-    xml.Element("Key", text(v.key)).Element("VersionId", VersionIdOrNull(v));
-    xml.BoolElement("IsLatest", v.is_latest);
-    xml.Element("LastModified", FormatIso8601Millis(v.last_modified_ms));
-    xml.Element("ETag", QuoteEtag(v.etag));
-    if (!v.checksum_algorithm.empty()) {
-      xml.Element("ChecksumAlgorithm", v.checksum_algorithm);
-      xml.Element("ChecksumType", v.checksum_type);
-    }
-    xml.Element("Size", v.size);
-    xml.Element("StorageClass", v.storage_class);
-    owner(&xml, v);
-    xml.Close();
-  }
+  xml.Raw(page->entries_xml);
   for (const std::string& common_prefix : page->common_prefixes) {
     xml.Open("CommonPrefixes").Element("Prefix", text(common_prefix)).Close();
   }

@@ -496,6 +496,54 @@ bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* ou
   });
 }
 
+bool DecodeListedRecord(std::string_view record, uint64_t seq, ListedRecordBuffers* buffers,
+                        ListedVersion* out) {
+  if (record.size() < 2 || static_cast<uint8_t>(record[0]) != kRecordVersion1) return false;
+  auto flags = static_cast<uint8_t>(record[1]);
+  record.remove_prefix(2);
+  std::string_view key = out->key;
+  bool is_latest = out->is_latest;
+  *out = ListedVersion{};
+  out->key = key;
+  out->is_latest = is_latest;
+  out->is_delete_marker = (flags & kObjectFlagDeleteMarker) != 0;
+  out->storage_class = kDefaultStorageClass;
+  auto bytes = [](const Field& f, std::string_view* view) {
+    *view = f.bytes;
+    return f.wire == kWireBytes;
+  };
+  return ForEachField(record, [&](const Field& f) -> bool {
+    switch (f.number) {
+      case kObjVersionRandom:
+        if (f.wire != kWireBytes) return false;
+        buffers->version_id.clear();
+        AppendVersionId(&buffers->version_id, seq, f.bytes);
+        out->version_id = buffers->version_id;
+        return true;
+      case kObjSize:
+        return ReadUnsigned(f, &out->size);
+      case kObjLastModified:
+        return ReadSigned(f, &out->last_modified_ms);
+      case kObjEtagMd5:
+        if (!ReadHex(f, &buffers->etag)) return false;
+        out->etag = buffers->etag;
+        return true;
+      case kObjEtagText:
+        return bytes(f, &out->etag);
+      case kObjStorageClass:
+        return bytes(f, &out->storage_class);
+      case kObjOwner:
+        return bytes(f, &out->owner_account_id);
+      case kObjChecksumAlgorithm:
+        return bytes(f, &out->checksum_algorithm);
+      case kObjChecksumType:
+        return bytes(f, &out->checksum_type);
+      default:
+        return true;  // a field listings do not show, or of a newer writer: skipped
+    }
+  });
+}
+
 // ---- Buckets
 // --------------------------------------------------------------------------------------
 

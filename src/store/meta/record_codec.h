@@ -58,6 +58,17 @@ void EncodeObjectRecord(const ObjectVersion& v, std::string* out);
 bool DecodeObjectRecord(std::string_view record, uint64_t seq, ObjectVersion* out);
 // The flags byte, without decoding (0 for a malformed record).
 uint8_t PeekObjectFlags(std::string_view record);
+// Storage behind the views DecodeListedRecord sets (a hex etag, the version id): reused across
+// records, it does not allocate in the steady state.
+struct ListedRecordBuffers {
+  std::string etag;
+  std::string version_id;
+};
+// Decodes only what a listing shows (every ListedVersion field but key and is_latest, which are
+// left alone) of a record stored under sequence `seq`; the views point into `record` and
+// *buffers. False on corruption.
+bool DecodeListedRecord(std::string_view record, uint64_t seq, ListedRecordBuffers* buffers,
+                        ListedVersion* out);
 
 // ---- Other records
 // -------------------------------------------------------------------------------

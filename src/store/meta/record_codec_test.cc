@@ -126,6 +126,42 @@ TEST(RecordCodecTest, ObjectRoundTripEveryField) {
             kObjectFlagDeleteMarker | kObjectFlagMultipart | kObjectFlagBucketKeyEnabled);
 }
 
+TEST(RecordCodecTest, ListedRecordHasTheListedFields) {
+  ObjectVersion v = FullVersion(4242);
+  std::string record;
+  EncodeObjectRecord(v, &record);
+  ListedRecordBuffers buffers;
+  ListedVersion listed;
+  listed.key = "k";
+  listed.is_latest = true;
+  ASSERT_TRUE(DecodeListedRecord(record, 4242, &buffers, &listed));
+  EXPECT_EQ(listed.key, "k");  // key and is_latest are the caller's
+  EXPECT_TRUE(listed.is_latest);
+  EXPECT_EQ(listed.version_id, v.version_id);
+  EXPECT_TRUE(listed.is_delete_marker);
+  EXPECT_EQ(listed.size, v.size);
+  EXPECT_EQ(listed.last_modified_ms, v.last_modified_ms);
+  EXPECT_EQ(listed.etag, v.etag);
+  EXPECT_EQ(listed.storage_class, v.storage_class);
+  EXPECT_EQ(listed.owner_account_id, v.owner_account_id);
+  EXPECT_EQ(listed.checksum_algorithm, v.checksum_algorithm);
+  EXPECT_EQ(listed.checksum_type, v.checksum_type);
+
+  // The null version with defaults and a non-hex etag, decoded over the previous values.
+  ObjectVersion plain;
+  plain.etag = "abc-2";
+  EncodeObjectRecord(plain, &record);
+  ASSERT_TRUE(DecodeListedRecord(record, 7, &buffers, &listed));
+  EXPECT_EQ(listed.version_id, "");
+  EXPECT_FALSE(listed.is_delete_marker);
+  EXPECT_EQ(listed.size, 0u);
+  EXPECT_EQ(listed.etag, "abc-2");
+  EXPECT_EQ(listed.storage_class, "STANDARD");
+  EXPECT_EQ(listed.owner_account_id, "");
+  EXPECT_EQ(listed.checksum_algorithm, "");
+  EXPECT_FALSE(DecodeListedRecord("\x02", 7, &buffers, &listed));
+}
+
 TEST(RecordCodecTest, ObjectRoundTripDefaults) {
   ObjectVersion v;  // the null version, every field at its default
   std::string record;
