@@ -15,7 +15,9 @@
 //   4. walk   the baseline: `stocktake serve` on the same data directory and a ListObjectsV2 walk
 //             (pages of 1000, one connection: each page needs the previous token) of the same
 //             bucket; above --walk-full-max keys, a sample of pages spread over the key space,
-//             extrapolated to the whole bucket (the table says so).
+//             extrapolated to the whole bucket (the table says so); then the same walk with
+//             the real aws CLI (`aws s3api list-objects-v2`), the walk people run, sampled in 5
+//             windows above --walk-full-max keys.
 // Every phase except the walk runs in its own child process (this binary, re-executed with
 // --phase), so peak RSS is per phase: getrusage ru_maxrss of the child, VmHWM at its end, and the
 // peak of VmRSS sampled every 20 ms during the measured part only.
@@ -39,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "aws_cli.h"
 #include "bench_util.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -79,6 +82,8 @@ struct Flags {
   int threads = 0;  // of the scans and reports; 0 = one per core
   uint64_t walk_full_max = 1'000'000;
   uint64_t walk_sample_pages = 200;
+  std::string aws_bin = "aws";
+  uint64_t cli_walk_sample_pages = 1000;
   // Internal: the phase a child runs.
   std::string phase;
   std::string format;
@@ -258,6 +263,12 @@ Status ScanPhase(const Flags& flags, bool extract) {
             {"checksum", total.checksum},
             {"parts", scans.size()}};
   AddProcessFigures(&j, seconds, cpu_before, peak);
+  // What RocksDB holds after a full scan: the part of a scan's memory that grows with the store.
+  ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(false));
+  j["rocksdb"] = {{"sst_files", stats.metadata_sst_files},
+                  {"table_readers_mib", std::stod(Mib(stats.table_reader_bytes))},
+                  {"block_cache_mib", std::stod(Mib(stats.block_cache_bytes))},
+                  {"block_cache_pinned_mib", std::stod(Mib(stats.block_cache_pinned_bytes))}};
   PrintResult(j);
   return Status::OK();
 }
@@ -492,6 +503,64 @@ Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, pid_t s
   return w;
 }
 
+// The walk people run: the aws CLI's `s3api list-objects-v2` (pages of 1000; the CLI pages
+// sequentially). Up to --walk-full-max keys one process walks the whole bucket; above, 5 windows
+// of --cli-walk-sample-pages / 5 pages spread over the key space (`--start-after`, `--max-items`),
+// extrapolated. The CLI's start-up (the fastest of three one-page listings, less that page) is
+// taken off every process, so the rate is the CLI's paging rate, not its Python start-up.
+Result<WalkResult> CliWalk(const Flags& flags, const std::string& aws, pid_t server_pid,
+                           uint64_t current_keys) {
+  struct Listed {
+    uint64_t keys = 0;
+    double seconds = 0, cpu_seconds = 0;
+  };
+  auto list = [&](const std::string& start_after, uint64_t max_items) -> Result<Listed> {
+    // `|| []`: with --max-items the CLI adds a last "page" holding only NextToken.
+    std::vector<std::string> argv = {"aws",    "s3api",       "list-objects-v2",
+                                     "--bucket", kSourceBucket, "--page-size",
+                                     "1000",   "--output",    "text",
+                                     "--query", "length(Contents || `[]`)"};
+    if (max_items > 0) argv.insert(argv.end(), {"--max-items", std::to_string(max_items)});
+    if (!start_after.empty()) argv.insert(argv.end(), {"--start-after", start_after});
+    double cpu_before = ChildrenCpuSeconds() + ProcessCpuSecondsOf(server_pid);
+    auto start = SteadyClock::now();
+    uint64_t max_rss_kib = 0;
+    ASSIGN_OR_RETURN(std::string out, RunChild(aws, argv, &max_rss_kib));
+    Listed listed;
+    listed.seconds = SecondsSince(start);
+    listed.cpu_seconds = ChildrenCpuSeconds() + ProcessCpuSecondsOf(server_pid) - cpu_before;
+    ASSIGN_OR_RETURN(listed.keys, SumOfPageCounts(out));
+    return listed;
+  };
+  Listed startup{0, 1e9, 1e9};
+  for (int i = 0; i < 3; ++i) {
+    ASSIGN_OR_RETURN(Listed one, list("", 1));
+    startup.seconds = std::min(startup.seconds, one.seconds);
+    startup.cpu_seconds = std::min(startup.cpu_seconds, one.cpu_seconds);
+  }
+  WalkResult w;
+  w.total_keys = current_keys;
+  w.sampled = current_keys > flags.walk_full_max;
+  SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
+  const int windows = w.sampled ? 5 : 1;
+  const uint64_t items_per_window =
+      w.sampled ? std::max<uint64_t>(1, flags.cli_walk_sample_pages / windows) * 1000 : 0;
+  for (int win = 0; win < windows; ++win) {
+    std::string start_after;
+    uint64_t first = flags.objects * win / windows;
+    if (first > 0) gen.Key(first - 1, &start_after);
+    ASSIGN_OR_RETURN(Listed listed, list(start_after, items_per_window));
+    w.keys += listed.keys;
+    w.pages += (listed.keys + 999) / 1000;
+    w.seconds += std::max(0.0, listed.seconds - startup.seconds);
+    w.cpu_seconds += std::max(0.0, listed.cpu_seconds - startup.cpu_seconds);
+  }
+  double scale = static_cast<double>(current_keys) / static_cast<double>(std::max<uint64_t>(w.keys, 1));
+  w.full_seconds = w.seconds * scale;
+  w.full_cpu_seconds = w.cpu_seconds * scale;
+  return w;
+}
+
 double Num(const json& j, const char* name) {
   auto it = j.find(name);
   return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
@@ -530,6 +599,12 @@ int RunParent(Flags flags) {
               << flags.stocktake_bin
               << " (build the `stocktake` target, pass --stocktake-bin, or --skip-walk)\n";
     return 2;
+  }
+  std::string aws;
+  if (!flags.skip_walk && !flags.load_only) {
+    auto found = FindProgram(flags.aws_bin);
+    if (!found.ok()) return Fail(found.status());
+    aws = *found;
   }
   ScopedDataDir data_dir;
   if (Status st = data_dir.Prepare(flags.tmp_dir, "inventory-bench",
@@ -608,7 +683,7 @@ int RunParent(Flags flags) {
     if (!run_child("gzip only (floor)", "compress", {"--manifest-key", csv_manifest})) return 1;
   }
 
-  WalkResult walk;
+  WalkResult walk, cli_walk;
   bool walked = false;
   if (!flags.skip_walk) {
     std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", "ListObjectsV2 walk",
@@ -623,10 +698,19 @@ int RunParent(Flags flags) {
     Status st = server.Start(so);
     if (!st.ok()) return Fail(st);
     auto w = Walk(flags, server.endpoint(), server.pid(), current);
+    Result<WalkResult> cli = Status::Internal("not run");
+    if (w.ok()) {
+      std::fprintf(stderr, "inventory_bench: %-22s ... (load average %s)\n", "aws CLI walk",
+                   LoadAverage().c_str());
+      SetAwsEnvironment(flags.access_key, flags.secret_key, server.endpoint());
+      cli = CliWalk(flags, aws, server.pid(), current);
+    }
     st = server.Stop();
     if (!w.ok()) return Fail(w.status());
+    if (!cli.ok()) return Fail(cli.status());
     if (!st.ok()) return Fail(st);
     walk = std::move(*w);
+    cli_walk = std::move(*cli);
     walked = true;
   }
 
@@ -655,9 +739,9 @@ int RunParent(Flags flags) {
     std::printf("reused data directory: flushed and compacted again in %.1f s before measuring\n",
                 settle_seconds);
   }
-  std::printf("\n%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %5s\n", "phase",
+  std::printf("\n%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %8s %5s\n", "phase",
               "rows in", "rows out", "seconds", "rows/s", "rows/cpu-s", "out MiB", "MB/s", "B/row",
-              "cpu%", "RSS MiB smp/hwm/max", "vs walk", "cpu vs", "load");
+              "cpu%", "RSS MiB smp/hwm/max", "vs walk", "cpu vs", "vs aws", "load");
   json formats_json = json::object();
   json floors_json = json::object();
   for (const PhaseRun& r : runs) {
@@ -690,12 +774,13 @@ int RunParent(Flags flags) {
         rate_rows > 0 && cpu_s > 0 ? WithThousands(static_cast<uint64_t>(rate_rows / cpu_s)) : "";
     std::string cpu_vs =
         is_report && walked && cpu_s > 0 ? Fixed(walk.full_cpu_seconds / cpu_s, 1) + "x" : "";
+    std::string vs_aws = is_report && walked ? Fixed(cli_walk.full_seconds / seconds, 1) + "x" : "";
     if (is_gzip) cpu = rows_cpu = "";
-    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %5s\n", r.name.c_str(),
-                rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
+    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %8s %5s\n",
+                r.name.c_str(), rows_in_s.c_str(), rows_out_s.c_str(), Fixed(seconds, 2).c_str(),
                 rows_per_s.c_str(), rows_cpu.c_str(), out_mib.c_str(), mb_s.c_str(), bpr.c_str(),
                 cpu.c_str(), RssCell(j, r.child_max_rss_kib).c_str(), vs.c_str(), cpu_vs.c_str(),
-                Fixed(Num(j, "load1"), 1).c_str());
+                vs_aws.c_str(), Fixed(Num(j, "load1"), 1).c_str());
     json entry = {{"seconds", std::round(seconds * 1000) / 1000},
                   {"peak_rss_sampled_mib", std::round(Num(j, "sampled_peak_rss_kib") / 102.4) / 10},
                   {"vm_hwm_mib", std::round(Num(j, "vm_hwm_kib") / 102.4) / 10},
@@ -714,6 +799,7 @@ int RunParent(Flags flags) {
         entry["ratio_vs_walk"] = std::round(walk.full_seconds / seconds * 10) / 10;
         entry["cpu_ratio_vs_walk"] =
             std::round(walk.full_cpu_seconds / std::max(Num(j, "cpu_seconds"), 1e-9) * 10) / 10;
+        entry["ratio_vs_aws_cli_walk"] = std::round(cli_walk.full_seconds / seconds * 10) / 10;
       }
       formats_json[j["format"].get<std::string>()] = entry;
     } else if (is_gzip) {
@@ -747,14 +833,40 @@ int RunParent(Flags flags) {
                         WithThousands(walk.total_keys) + " keys")
                            .c_str()
                      : ": the whole bucket");
+    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %8s\n",
+                cli_walk.sampled ? "aws CLI walk (est)" : "aws CLI walk", "",
+                WithThousands(cli_walk.total_keys).c_str(), Fixed(cli_walk.full_seconds, 2).c_str(),
+                WithThousands(static_cast<uint64_t>(cli_walk.keys / cli_walk.seconds)).c_str(),
+                WithThousands(static_cast<uint64_t>(cli_walk.keys /
+                                                    std::max(cli_walk.cpu_seconds, 1e-9)))
+                    .c_str(),
+                "", "", "", Fixed(100 * cli_walk.cpu_seconds / cli_walk.seconds, 0).c_str(),
+                "(server)", "", "", "1.0x");
+    std::printf(
+        "  aws CLI walk: `aws s3api list-objects-v2 --page-size 1000`, %s keys measured in %.2f s "
+        "(less the CLI's start-up per process)%s\n",
+        WithThousands(cli_walk.keys).c_str(), cli_walk.seconds,
+        cli_walk.sampled ? (": 5 windows spread over the key space, extrapolated to " +
+                            WithThousands(cli_walk.total_keys) + " keys")
+                               .c_str()
+                         : ": the whole bucket");
+  }
+  for (const PhaseRun& r : runs) {
+    if (r.name != "scan only (floor)" || !r.result.contains("rocksdb")) continue;
+    const json& db = r.result["rocksdb"];
+    std::printf(
+        "RocksDB after the scan: %s table files, table readers %.1f MiB, block cache %.1f MiB "
+        "(pinned %.1f MiB)\n",
+        WithThousands(db["sst_files"].get<uint64_t>()).c_str(), Num(db, "table_readers_mib"),
+        Num(db, "block_cache_mib"), Num(db, "block_cache_pinned_mib"));
   }
   std::printf(
       "RSS MiB: smp = peak VmRSS sampled every 20 ms during the measured part; hwm = VmHWM "
       "at the end of the child; max = the child's ru_maxrss\n");
   std::printf(
       "vs walk = walk seconds / phase seconds; cpu vs = walk CPU seconds (server + client) / "
-      "phase CPU seconds, less sensitive to a busy machine; cpu%% = CPU / wall of the phase "
-      "(all its threads)\n");
+      "phase CPU seconds, less sensitive to a busy machine; vs aws = aws CLI walk seconds / phase "
+      "seconds; cpu%% = CPU / wall of the phase (all its threads)\n");
   std::printf(
       "gzip MB/s is CSV input; rows/s of a report = rows written/s, of a scan = rows out/s "
       "(versions scanned: rows in)\n");
@@ -782,6 +894,13 @@ int RunParent(Flags flags) {
                    {"measured_cpu_seconds", std::round(walk.cpu_seconds * 1000) / 1000},
                    {"full_cpu_seconds", std::round(walk.full_cpu_seconds * 100) / 100},
                    {"keys_per_s", std::round(walk.keys / walk.seconds)}};
+    out["aws_cli_walk"] = {{"sampled", cli_walk.sampled},
+                           {"keys", cli_walk.keys},
+                           {"measured_seconds", std::round(cli_walk.seconds * 1000) / 1000},
+                           {"full_seconds", std::round(cli_walk.full_seconds * 100) / 100},
+                           {"measured_cpu_seconds", std::round(cli_walk.cpu_seconds * 1000) / 1000},
+                           {"full_cpu_seconds", std::round(cli_walk.full_cpu_seconds * 100) / 100},
+                           {"keys_per_s", std::round(cli_walk.keys / cli_walk.seconds)}};
   }
   std::printf("%s\n", out.dump().c_str());
 
@@ -832,6 +951,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--walk-sample-pages", flags.walk_sample_pages,
                  "Pages walked (in 10 windows) when sampling")
+      ->capture_default_str();
+  app.add_option("--aws-bin", flags.aws_bin, "The aws CLI (name on PATH or path)")
+      ->capture_default_str();
+  app.add_option("--cli-walk-sample-pages", flags.cli_walk_sample_pages,
+                 "Pages the aws CLI walks (in 5 windows) when sampling")
       ->capture_default_str();
   // Internal: the phases run in child processes.
   app.add_option("--phase", flags.phase)->group("");

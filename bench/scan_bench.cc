@@ -19,7 +19,6 @@
 //
 // Prints one table and one JSON line (like inventory_bench). Exits 1 if a side fails or the
 // counts differ; the ratio is reported, not judged.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -30,11 +29,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "aws_cli.h"
 #include "bench_util.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -122,29 +121,6 @@ Result<Loaded> LoadOrReuse(const Flags& flags, bool* reused) {
   return loaded;
 }
 
-// The first executable `name` on PATH (or `name` itself when it holds a '/').
-Result<std::string> FindProgram(const std::string& name) {
-  if (name.find('/') != std::string::npos) {
-    if (::access(name.c_str(), X_OK) == 0) return name;
-    return Status::NotFound(name + " is not executable");
-  }
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return Status::NotFound(name + " not found on PATH (the baseline needs the aws CLI; --aws-bin)");
-}
-
-double ChildrenCpuSeconds() {
-  struct rusage u {};
-  ::getrusage(RUSAGE_CHILDREN, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
 // VmHWM of process `pid` in KiB (0 if unknown).
 uint64_t PeakRssKiBOf(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -186,23 +162,6 @@ Result<Side> Measure(const std::string& name, pid_t server_pid, const std::strin
   return side;
 }
 
-// The walk prints one key count per page (text output applies the query to each page).
-Result<uint64_t> SumOfLines(const std::string& output) {
-  std::stringstream lines(output);
-  std::string line;
-  uint64_t sum = 0;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line == "None") continue;  // an empty bucket's page has no Contents
-    char* end = nullptr;
-    uint64_t n = std::strtoull(line.c_str(), &end, 10);
-    if (end == line.c_str() || *end != '\0') {
-      return Status::Corruption("unexpected aws CLI output line: " + line);
-    }
-    sum += n;
-  }
-  return sum;
-}
-
 // "scan of s3://b: R rows, ... listed V versions in S s (...), P partitions (X splits, ...),
 // Q requests" (cli/scan_cmd.cc).
 struct ScanSummary {
@@ -223,22 +182,6 @@ Result<ScanSummary> ParseScanSummary(const std::string& output) {
   }
   return ScanSummary{std::stoull(m[1]), std::stod(m[2]), std::stoull(m[3]), std::stoull(m[4]),
                      std::stoull(m[5])};
-}
-
-// The aws CLI and the scan read their credentials and endpoint from the environment, as a user
-// would set them; nothing of the machine's AWS configuration takes part.
-void SetAwsEnvironment(const Loaded& loaded, const std::string& endpoint) {
-  for (const char* name :
-       {"AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_CA_BUNDLE"}) {
-    ::unsetenv(name);
-  }
-  ::setenv("AWS_ACCESS_KEY_ID", loaded.access_key.c_str(), 1);
-  ::setenv("AWS_SECRET_ACCESS_KEY", loaded.secret_key.c_str(), 1);
-  ::setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
-  ::setenv("AWS_ENDPOINT_URL", endpoint.c_str(), 1);
-  ::setenv("AWS_CONFIG_FILE", "/dev/null", 1);
-  ::setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
-  ::setenv("AWS_PAGER", "", 1);
 }
 
 std::string Row(const Side& s, const std::string& ratio, const std::string& cpu_ratio) {
@@ -295,13 +238,13 @@ int Run(Flags flags) {
   so.secret_key = Base64Encode(RandomBytes(30));
   so.log_file = flags.data_dir + "/server.log";
   if (Status st = server.Start(so); !st.ok()) return Fail(st);
-  SetAwsEnvironment(*loaded, server.endpoint());
+  SetAwsEnvironment(loaded->access_key, loaded->secret_key, server.endpoint());
 
   auto walk = Measure("aws s3api list-objects-v2", server.pid(), *aws,
                       {"aws", "s3api", "list-objects-v2", "--bucket", kSourceBucket, "--output",
                        "text", "--query", "length(Contents)"});
   if (!walk.ok()) return Fail(walk.status());
-  auto walk_keys = SumOfLines(walk->output);
+  auto walk_keys = SumOfPageCounts(walk->output);
   if (!walk_keys.ok()) return Fail(walk_keys.status());
   walk->keys = *walk_keys;
 
