@@ -20,7 +20,7 @@ std::vector<uint8_t> EncodeBytes(const std::vector<uint8_t>& values) {
   for (uint8_t v : values) rle.Add(v);
   rle.Flush();
   stream.Flush();
-  const std::string d = Decompress(stream.output()).data;
+  const std::string d = Decompress(testing::Contents(stream)).data;
   return {d.begin(), d.end()};
 }
 
@@ -67,7 +67,7 @@ TEST(ByteRleTest, AddRepeatedMatchesAdd) {
     rb.Flush();
     a.Flush();
     b.Flush();
-    EXPECT_EQ(a.output(), b.output()) << count;
+    EXPECT_EQ(testing::Contents(a), testing::Contents(b)) << count;
   }
 }
 
@@ -79,7 +79,7 @@ TEST(BooleanEncoderTest, BitsAreMostSignificantFirst) {
   for (bool b : {true, false, false, false, false, false, false, true, true}) bools.Add(b);
   bools.Flush();
   stream.Flush();
-  const std::string d = Decompress(stream.output()).data;
+  const std::string d = Decompress(testing::Contents(stream)).data;
   EXPECT_EQ(std::vector<uint8_t>(d.begin(), d.end()), (std::vector<uint8_t>{0xfe, 0x81, 0x80}));
 }
 
@@ -113,7 +113,7 @@ TEST(BooleanEncoderTest, PositionsLetAReaderSeek) {
   }
   bools.Flush();
   stream.Flush();
-  const auto d = Decompress(stream.output());
+  const auto d = Decompress(testing::Contents(stream));
   for (size_t k = 0; k < positions.size(); ++k) {
     const auto& p = positions[k];
     ASSERT_EQ(p.size(), 4u);

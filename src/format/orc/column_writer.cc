@@ -12,7 +12,7 @@ ColumnWriter::ColumnWriter(uint32_t column_id, StatsKind kind, bool nullable,
       group_stats_(kind),
       column_id_(column_id),
       nullable_(nullable),
-      present_stream_(context.compressor, context.compression_block_size),
+      present_stream_(context.compressor, context.compression_block_size, context.pool),
       present_(&present_stream_),
       stripe_stats_(kind),
       file_stats_(kind) {}
@@ -117,7 +117,7 @@ class Int64ColumnWriter final : public ColumnWriter {
  public:
   Int64ColumnWriter(uint32_t column_id, const WriterContext& context)
       : ColumnWriter(column_id, StatsKind::kInt64, true, context),
-        data_stream_(context.compressor, context.compression_block_size),
+        data_stream_(context.compressor, context.compression_block_size, context.pool),
         data_(&data_stream_, /*is_signed=*/true) {
     StartFirstRowGroup();
   }
@@ -156,7 +156,7 @@ class BooleanColumnWriter final : public ColumnWriter {
  public:
   BooleanColumnWriter(uint32_t column_id, const WriterContext& context)
       : ColumnWriter(column_id, StatsKind::kBoolean, true, context),
-        data_stream_(context.compressor, context.compression_block_size),
+        data_stream_(context.compressor, context.compression_block_size, context.pool),
         data_(&data_stream_) {
     StartFirstRowGroup();
   }
@@ -227,8 +227,8 @@ class TimestampColumnWriter final : public ColumnWriter {
  public:
   TimestampColumnWriter(uint32_t column_id, const WriterContext& context)
       : ColumnWriter(column_id, StatsKind::kTimestamp, true, context),
-        seconds_stream_(context.compressor, context.compression_block_size),
-        nanos_stream_(context.compressor, context.compression_block_size),
+        seconds_stream_(context.compressor, context.compression_block_size, context.pool),
+        nanos_stream_(context.compressor, context.compression_block_size, context.pool),
         seconds_(&seconds_stream_, /*is_signed=*/true),
         nanos_(&nanos_stream_, /*is_signed=*/false) {
     StartFirstRowGroup();

@@ -35,13 +35,14 @@ namespace stocktake::format::orc {
 struct WriterContext {
   DeflateCompressor* compressor;  // not owned
   size_t compression_block_size;
+  io::BlockPool* pool;  // not owned: the blocks of every stream's compressed output
 };
 
 // What a column contributes to one stripe. The pointed-to streams belong to the column writer.
 struct StripeColumn {
   struct Stream {
     StreamKind kind;
-    const std::string* bytes;
+    const io::BlockBuffer* bytes;
   };
   std::vector<Stream> streams;  // data streams, in file order
   ColumnEncodingInfo encoding;

@@ -54,9 +54,12 @@ std::string_view DeflateCompressor::Compress(std::string_view input) {
   return std::string_view(reinterpret_cast<const char*>(output_.data()), size);
 }
 
-CompressedStream::CompressedStream(DeflateCompressor* compressor, size_t block_size)
+CompressedStream::CompressedStream(DeflateCompressor* compressor, size_t block_size,
+                                   io::BlockPool* pool)
     : compressor_(compressor),
-      block_size_(std::max<size_t>(1, std::min(block_size, kMaxBlockSize))) {}
+      block_size_(std::max<size_t>(1, std::min(block_size, kMaxBlockSize))),
+      own_pool_(pool ? nullptr : std::make_unique<io::BlockPool>()),
+      output_(pool ? pool : own_pool_.get()) {}
 
 void CompressedStream::WriteSlow(const char* data, size_t size) {
   if (capacity_ == 0) {
@@ -74,27 +77,34 @@ void CompressedStream::WriteSlow(const char* data, size_t size) {
   }
 }
 
-void CompressedStream::CompressChunk() {
-  const std::string_view original(buffer_.get(), used_);
-  const std::string_view compressed = compressor_->Compress(original);
+template <typename Append>
+void CompressedStream::EncodeChunk(DeflateCompressor* compressor, std::string_view original,
+                                   Append append) {
+  const std::string_view compressed = compressor->Compress(original);
   const std::string_view chunk = compressed.empty() ? original : compressed;
   const uint32_t header =
       (static_cast<uint32_t>(chunk.size()) << 1) | (compressed.empty() ? 1u : 0u);
   const char bytes[3] = {static_cast<char>(header & 0xff), static_cast<char>((header >> 8) & 0xff),
                          static_cast<char>((header >> 16) & 0xff)};
-  output_.append(bytes, 3);
-  output_.append(chunk);
+  append(std::string_view(bytes, 3));
+  append(chunk);
+}
+
+void CompressedStream::CompressChunk() {
+  EncodeChunk(compressor_, std::string_view(buffer_.get(), used_),
+              [this](std::string_view bytes) { output_.Append(bytes); });
   uncompressed_total_ += used_;
   used_ = 0;
 }
 
 void CompressedStream::CompressAll(DeflateCompressor* compressor, size_t block_size,
                                    std::string_view data, std::string* out) {
-  // A buffer no larger than the data: one chunk anyway when the data fits in a block.
-  CompressedStream stream(compressor, std::min(block_size, std::max<size_t>(data.size(), 1)));
-  stream.Write(data.data(), data.size());
-  stream.Flush();
-  out->append(stream.output());
+  // Chunked as a stream would be (no chunk at all for empty data).
+  auto append = [out](std::string_view bytes) { out->append(bytes); };
+  const size_t chunk_bytes = std::max<size_t>(1, std::min(block_size, kMaxBlockSize));
+  for (size_t pos = 0; pos < data.size(); pos += chunk_bytes) {
+    EncodeChunk(compressor, data.substr(pos, chunk_bytes), append);
+  }
 }
 
 }  // namespace stocktake::format::orc

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "io/block_buffer.h"
 
 namespace stocktake::format::orc {
 
@@ -54,15 +55,18 @@ class DeflateCompressor {
 };
 
 // A stream being built in memory: buffers one chunk of uncompressed bytes, compresses it when
-// full, and appends header + chunk to the compressed output. Reset() empties it for the next
-// stripe and keeps every buffer's capacity.
+// full, and appends header + chunk to the compressed output. The output is kept in blocks of a
+// pool that the writer's streams share (see io::BlockBuffer: a stripe's streams take up their
+// bytes, not up to twice as much). Reset() empties it for the next stripe; the output's blocks
+// go back to the pool and the chunk buffer is kept.
 class CompressedStream {
  public:
   // The 3-byte chunk header stores length * 2 + 1 in 24 bits, so chunks are < 8 MiB.
   static constexpr size_t kMaxBlockSize = (1u << 23) - 1;
 
-  // `compressor` is not owned and outlives the stream. block_size <= kMaxBlockSize.
-  CompressedStream(DeflateCompressor* compressor, size_t block_size);
+  // `compressor` and `pool` are not owned and outlive the stream; a null pool: the stream has its
+  // own. block_size <= kMaxBlockSize.
+  CompressedStream(DeflateCompressor* compressor, size_t block_size, io::BlockPool* pool = nullptr);
 
   void Write(const void* data, size_t size) {
     if (size == 0) return;  // also keeps null pointers (empty strings) away from memcpy
@@ -94,7 +98,7 @@ class CompressedStream {
   void Flush() {
     if (used_ > 0) CompressChunk();
   }
-  const std::string& output() const { return output_; }
+  const io::BlockBuffer& output() const { return output_; }
 
   // Compressed bytes so far plus the pending uncompressed bytes.
   uint64_t EstimatedBytes() const { return output_.size() + used_; }
@@ -102,7 +106,7 @@ class CompressedStream {
   uint64_t uncompressed_bytes() const { return uncompressed_total_ + used_; }
 
   void Reset() {
-    output_.clear();
+    output_.Clear();
     used_ = 0;
     uncompressed_total_ = 0;
   }
@@ -115,6 +119,9 @@ class CompressedStream {
  private:
   void WriteSlow(const char* data, size_t size);
   void CompressChunk();
+  // Compresses `original` as one chunk; `append` gets the 3-byte header, then the chunk.
+  template <typename Append>
+  static void EncodeChunk(DeflateCompressor* compressor, std::string_view original, Append append);
 
   DeflateCompressor* compressor_;
   size_t block_size_;
@@ -122,7 +129,8 @@ class CompressedStream {
   size_t capacity_ = 0;             // 0 until allocated, then block_size_
   size_t used_ = 0;
   uint64_t uncompressed_total_ = 0;
-  std::string output_;  // compressed chunks with their headers
+  std::unique_ptr<io::BlockPool> own_pool_;  // when not given one
+  io::BlockBuffer output_;                   // compressed chunks with their headers
 };
 
 }  // namespace stocktake::format::orc

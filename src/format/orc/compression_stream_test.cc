@@ -20,7 +20,7 @@ TEST(CompressedStreamTest, SmallDataIsStoredAsOriginal) {
   CompressedStream s(&zlib, 256 * 1024);
   s.Write("hello", 5);
   s.Flush();
-  EXPECT_EQ(s.output(), std::string("\x0b\x00\x00hello", 8));
+  EXPECT_EQ(testing::Contents(s), std::string("\x0b\x00\x00hello", 8));
 }
 
 TEST(CompressedStreamTest, CompressibleDataIsDeflatedInBlockSizedChunks) {
@@ -30,11 +30,11 @@ TEST(CompressedStreamTest, CompressibleDataIsDeflatedInBlockSizedChunks) {
   for (int i = 0; i < 5000; ++i) data += "row " + std::to_string(i % 100) + ",";
   s.Write(data.data(), data.size());
   s.Flush();
-  EXPECT_LT(s.output().size(), data.size() / 4);
-  const auto d = testing::Decompress(s.output());
+  EXPECT_LT(testing::Contents(s).size(), data.size() / 4);
+  const auto d = testing::Decompress(testing::Contents(s));
   EXPECT_EQ(d.data, data);
   EXPECT_EQ(d.chunk_starts.size(), (data.size() + 9999) / 10000);
-  EXPECT_EQ(HeaderAt(s.output(), 0) & 1, 0u);  // compressed, not original
+  EXPECT_EQ(HeaderAt(testing::Contents(s), 0) & 1, 0u);  // compressed, not original
   EXPECT_EQ(s.uncompressed_bytes(), data.size());
 }
 
@@ -46,9 +46,9 @@ TEST(CompressedStreamTest, IncompressibleChunksAreOriginal) {
   for (char& c : data) c = static_cast<char>(rng());
   s.Write(data.data(), data.size());
   s.Flush();
-  EXPECT_EQ(s.output().size(), data.size() + 3 * 3);
-  EXPECT_EQ(HeaderAt(s.output(), 0), (4096u << 1) | 1);
-  EXPECT_EQ(testing::Decompress(s.output()).data, data);
+  EXPECT_EQ(testing::Contents(s).size(), data.size() + 3 * 3);
+  EXPECT_EQ(HeaderAt(testing::Contents(s), 0), (4096u << 1) | 1);
+  EXPECT_EQ(testing::Decompress(testing::Contents(s)).data, data);
 }
 
 TEST(CompressedStreamTest, PositionsPointIntoChunks) {
@@ -67,7 +67,7 @@ TEST(CompressedStreamTest, PositionsPointIntoChunks) {
     data += piece;
   }
   s.Flush();
-  const auto d = testing::Decompress(s.output());
+  const auto d = testing::Decompress(testing::Contents(s));
   ASSERT_EQ(d.data, data);
   for (const auto& [pos, offset] : marks) {
     ASSERT_EQ(pos.size(), 2u);
@@ -85,7 +85,7 @@ TEST(CompressedStreamTest, ResetKeepsWorking) {
   EXPECT_EQ(s.EstimatedBytes(), 0u);
   s.Write("xyz", 3);
   s.Flush();
-  EXPECT_EQ(s.output(), std::string("\x07\x00\x00xyz", 6));
+  EXPECT_EQ(testing::Contents(s), std::string("\x07\x00\x00xyz", 6));
 }
 
 }  // namespace

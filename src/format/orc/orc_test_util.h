@@ -12,7 +12,17 @@
 #include <string_view>
 #include <vector>
 
+#include "format/orc/compression_stream.h"
+#include "io/output_stream.h"
+
 namespace stocktake::format::orc::testing {
+
+// The compressed bytes of `stream`, in one string.
+inline std::string Contents(const CompressedStream& stream) {
+  io::MemoryOutputStream out;
+  EXPECT_TRUE(stream.output().WriteTo(&out).ok());
+  return out.contents();
+}
 
 inline std::string InflateRaw(std::string_view in) {
   z_stream zs{};

@@ -67,7 +67,7 @@ class OrcWriter final : public ReportWriter {
         out_(out),
         options_(options),
         compressor_(kDeflateLevel),
-        context_{&compressor_, kCompressionBlockSize} {
+        context_{&compressor_, kCompressionBlockSize, &pool_} {
     columns_.push_back(NewStructColumnWriter(context_));
     for (size_t i = 0; i < schema_.size(); ++i) {
       columns_.push_back(NewColumnWriter(static_cast<uint32_t>(i + 1), schema_[i].type, context_));
@@ -169,7 +169,8 @@ class OrcWriter final : public ReportWriter {
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
       for (const StripeColumn::Stream& s : stripe_columns_[c].streams) {
-        RETURN_IF_ERROR(Write(*s.bytes));
+        RETURN_IF_ERROR(s.bytes->WriteTo(out_));
+        offset_ += s.bytes->size();
         info.data_length += s.bytes->size();
         stream_infos_.push_back({s.kind, static_cast<uint32_t>(c), s.bytes->size()});
       }
@@ -243,6 +244,7 @@ class OrcWriter final : public ReportWriter {
   io::OutputStream* out_;
   const WriterOptions options_;
   DeflateCompressor compressor_;
+  io::BlockPool pool_;  // before the column writers, whose streams use it
   WriterContext context_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;  // [0] is the root struct
   std::vector<StripeColumn> stripe_columns_;

@@ -22,7 +22,7 @@ std::string Encode(const std::vector<int64_t>& values, bool is_signed) {
   for (int64_t v : values) rle.Add(v);
   rle.Flush();
   stream.Flush();
-  return Decompress(stream.output()).data;
+  return Decompress(testing::Contents(stream)).data;
 }
 
 std::vector<int64_t> Decode(const std::string& bytes, size_t count, bool is_signed) {
@@ -169,7 +169,7 @@ TEST(RleV2Test, PositionsLetAReaderSeek) {
   }
   rle.Flush();
   stream.Flush();
-  const auto d = Decompress(stream.output());
+  const auto d = Decompress(testing::Contents(stream));
   ASSERT_LE(d.max_chunk, 1000u);
   for (size_t k = 0; k < positions.size(); ++k) {
     ASSERT_EQ(positions[k].size(), 3u);

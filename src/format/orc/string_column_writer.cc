@@ -12,9 +12,9 @@ class StringColumnWriter final : public ColumnWriter {
  public:
   StringColumnWriter(uint32_t column_id, const WriterContext& context)
       : ColumnWriter(column_id, StatsKind::kString, true, context),
-        data_stream_(context.compressor, context.compression_block_size),
-        length_stream_(context.compressor, context.compression_block_size),
-        dictionary_stream_(context.compressor, context.compression_block_size),
+        data_stream_(context.compressor, context.compression_block_size, context.pool),
+        length_stream_(context.compressor, context.compression_block_size, context.pool),
+        dictionary_stream_(context.compressor, context.compression_block_size, context.pool),
         lengths_(&length_stream_, /*is_signed=*/false),
         ids_rle_(&data_stream_, /*is_signed=*/false) {
     StartFirstRowGroup();

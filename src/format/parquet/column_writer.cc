@@ -81,14 +81,16 @@ void ColumnWriter::ValueStats::Merge(const ValueStats& other, bool byte_array) {
 
 // ---- ColumnWriter ----
 
-ColumnWriter::ColumnWriter(const Column& column, uint64_t page_bytes)
+ColumnWriter::ColumnWriter(const Column& column, uint64_t page_bytes, SharedBuffers* shared)
     : name_(column.column_name),
       physical_type_(PhysicalType(column.type)),
       required_(column.required),
       page_bytes_(page_bytes),
+      shared_(*shared),
       dictionary_mode_(SupportsDictionary(physical_type_)),
       dictionary_gave_up_(false),
-      dictionary_(DictionaryKind(physical_type_)) {}
+      dictionary_(DictionaryKind(physical_type_)),
+      pages_(&shared->pool) {}
 
 Status ColumnWriter::NullInRequiredColumn() const {
   return Status::InvalidArgument("parquet: null value in required column '" + name_ + "'");
@@ -283,8 +285,9 @@ void ColumnWriter::FillStatistics(const ValueStats& stats, Statistics* out) cons
   }
 }
 
-Status ColumnWriter::AppendPage(PageHeader* header, std::string_view body, std::string* dest) {
-  ASSIGN_OR_RETURN(const std::string_view compressed, SnappyCompress(body, &compressed_));
+Result<std::string_view> ColumnWriter::EncodePage(PageHeader* header, std::string_view body) {
+  ASSIGN_OR_RETURN(const std::string_view compressed,
+                   SnappyCompress(body, &shared_.compressed_page));
   constexpr size_t kMaxPageBytes = std::numeric_limits<int32_t>::max();  // i32 page sizes
   if (body.size() > kMaxPageBytes || compressed.size() > kMaxPageBytes) {
     return Status::InvalidArgument("parquet: page of column '" + name_ + "' exceeds 2 GiB");
@@ -293,13 +296,11 @@ Status ColumnWriter::AppendPage(PageHeader* header, std::string_view body, std::
   header->compressed_page_size = static_cast<int32_t>(compressed.size());
   header_.clear();
   SerializePageHeader(*header, &header_);
-  dest->append(header_);
-  dest->append(compressed);
   chunk_uncompressed_bytes_ += static_cast<int64_t>(header_.size() + body.size());
   chunk_compressed_bytes_ += static_cast<int64_t>(header_.size() + compressed.size());
   pages_uncompressed_total_ += body.size();
   pages_compressed_total_ += compressed.size();
-  return Status::OK();
+  return compressed;
 }
 
 bool ColumnWriter::DictionaryPays() const {
@@ -316,8 +317,18 @@ void ColumnWriter::DictionaryToPlain() {
   values_.clear();
   for (uint32_t index : indices_) values_.append(dictionary_.plain_entry(index));
   indices_.clear();
-  dictionary_.Clear();
+  DropDictionary();
   dictionary_mode_ = false;
+}
+
+void ColumnWriter::DropDictionary() {
+  // A trial on near-unique values fills the dictionary to its limits (a few MiB with its hash
+  // table); once the column has given up on it for the file, that memory has no further use.
+  if (dictionary_gave_up_) {
+    dictionary_.Release();
+  } else {
+    dictionary_.Clear();
+  }
 }
 
 Status ColumnWriter::FlushPage() {
@@ -329,23 +340,24 @@ Status ColumnWriter::FlushPage() {
     DictionaryToPlain();
   }
 
-  body_.clear();
+  std::string& body = shared_.page_body;
+  body.clear();
   if (!required_) {
     const std::string& levels = def_levels_.Finish();
-    AppendUint32LE(static_cast<uint32_t>(levels.size()), &body_);
-    body_.append(levels);
+    AppendUint32LE(static_cast<uint32_t>(levels.size()), &body);
+    body.append(levels);
   }
   // A dictionary-mode page with only nulls has no indices; it is written as an empty PLAIN page.
   const bool dictionary_page = dictionary_mode_ && !indices_.empty();
   if (dictionary_page) {
     const int width = std::max(1, BitWidth(dictionary_.size() - 1));
-    body_.push_back(static_cast<char>(width));
+    body.push_back(static_cast<char>(width));
     index_encoder_.Reset(width);
     for (uint32_t index : indices_) index_encoder_.Put(index);
-    body_.append(index_encoder_.Finish());
+    body.append(index_encoder_.Finish());
   } else {
     booleans_.Flush(&values_);
-    body_.append(values_);
+    body.append(values_);
   }
 
   FillStatistics(page_stats_, &page_statistics_);
@@ -356,7 +368,9 @@ Status ColumnWriter::FlushPage() {
   header.data.definition_level_encoding = Encoding::kRle;
   header.data.repetition_level_encoding = Encoding::kRle;
   header.data.statistics = &page_statistics_;
-  RETURN_IF_ERROR(AppendPage(&header, body_, &pages_));
+  ASSIGN_OR_RETURN(const std::string_view compressed, EncodePage(&header, body));
+  pages_.Append(header_);
+  pages_.Append(compressed);
 
   if (dictionary_page) {
     ++dictionary_data_pages_;
@@ -393,16 +407,17 @@ Status ColumnWriter::FinishChunk(int64_t chunk_offset, io::OutputStream* out, Co
   int64_t position = chunk_offset;
   if (dictionary_data_pages_ > 0) {
     // The dictionary page goes first in the chunk (Encodings.md), written now that it is final.
-    dictionary_page_.clear();
     PageHeader header;
     header.type = PageType::kDictionaryPage;
     header.dictionary.num_values = static_cast<int32_t>(dictionary_.size());
     header.dictionary.encoding = Encoding::kPlain;
     header.dictionary.is_sorted = false;
-    RETURN_IF_ERROR(AppendPage(&header, dictionary_.plain_encoded(), &dictionary_page_));
-    RETURN_IF_ERROR(out->Write(dictionary_page_));
+    ASSIGN_OR_RETURN(const std::string_view compressed,
+                     EncodePage(&header, dictionary_.plain_encoded()));
+    RETURN_IF_ERROR(out->Write(header_));
+    RETURN_IF_ERROR(out->Write(compressed));
     meta.dictionary_page_offset = position;
-    position += static_cast<int64_t>(dictionary_page_.size());
+    position += static_cast<int64_t>(header_.size() + compressed.size());
     meta.encoding_stats.push_back({PageType::kDictionaryPage, Encoding::kPlain, 1});
     meta.encoding_stats.push_back(
         {PageType::kDataPage, Encoding::kRleDictionary, dictionary_data_pages_});
@@ -411,7 +426,7 @@ Status ColumnWriter::FinishChunk(int64_t chunk_offset, io::OutputStream* out, Co
     meta.encoding_stats.push_back({PageType::kDataPage, Encoding::kPlain, plain_data_pages_});
   }
   meta.data_page_offset = position;
-  RETURN_IF_ERROR(out->Write(pages_));
+  RETURN_IF_ERROR(pages_.WriteTo(out));
 
   // Encodings used anywhere in the chunk: values, dictionary page, definition levels.
   if (plain_data_pages_ > 0 || dictionary_data_pages_ > 0)
@@ -427,8 +442,8 @@ Status ColumnWriter::FinishChunk(int64_t chunk_offset, io::OutputStream* out, Co
 }
 
 void ColumnWriter::ResetChunk() {
-  pages_.clear();
-  dictionary_.Clear();
+  pages_.Clear();
+  DropDictionary();
   chunk_values_ = 0;
   chunk_uncompressed_bytes_ = 0;
   chunk_compressed_bytes_ = 0;

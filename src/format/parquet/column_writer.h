@@ -12,7 +12,8 @@
 // A column that gave up starts later chunks in PLAIN directly. BOOLEAN is always PLAIN.
 //
 // Not thread-safe. Buffers (pages, dictionary, scratch) are reused across pages and chunks, so
-// steady-state writing allocates nothing per value.
+// steady-state writing allocates nothing per value. The finished pages of a chunk, the bulk of a
+// row group, live in fixed-size blocks (io::BlockBuffer) shared by the columns of a file.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "common/status.h"
 #include "format/parquet/dictionary.h"
 #include "format/parquet/parquet_metadata.h"
@@ -27,6 +29,7 @@
 #include "format/parquet/rle_encoder.h"
 #include "format/row_batch.h"
 #include "format/schema.h"
+#include "io/block_buffer.h"
 #include "io/output_stream.h"
 
 namespace stocktake::format::parquet {
@@ -46,9 +49,20 @@ inline constexpr size_t kMinValuesToGiveUpDictionary = 1024;
 // Parquet physical type of a report column (schema.h).
 Type PhysicalType(ColumnType type);
 
+// What the column writers of one file share: the pool their chunks' finished pages are kept in
+// (a row group's blocks are reused by the next one, whichever columns they served), and the
+// scratch a page is built and compressed in (columns flush one page at a time; one scratch
+// instead of one per column saves a page and a compressed page per column).
+struct SharedBuffers {
+  io::BlockPool pool;
+  std::string page_body;
+  std::string compressed_page;
+};
+
 class ColumnWriter {
  public:
-  ColumnWriter(const Column& column, uint64_t page_bytes);
+  // `shared` outlives the writer.
+  ColumnWriter(const Column& column, uint64_t page_bytes, SharedBuffers* shared);
   ColumnWriter(const ColumnWriter&) = delete;
   ColumnWriter& operator=(const ColumnWriter&) = delete;
 
@@ -100,9 +114,11 @@ class ColumnWriter {
   }
   bool DictionaryPays() const;
   void DictionaryToPlain();
+  void DropDictionary();
   Status FlushPage();
-  // Compresses `body`, then appends header + compressed body to `dest`; counts chunk sizes.
-  Status AppendPage(PageHeader* header, std::string_view body, std::string* dest);
+  // Compresses `body` and serializes `header` for it into header_; counts chunk sizes. Returns
+  // the compressed body (in the shared scratch); the page is header_ + that.
+  Result<std::string_view> EncodePage(PageHeader* header, std::string_view body);
   void FillStatistics(const ValueStats& stats, Statistics* out) const;
   void ResetChunk();
 
@@ -111,6 +127,7 @@ class ColumnWriter {
   const Type physical_type_;
   const bool required_;
   const uint64_t page_bytes_;
+  SharedBuffers& shared_;
 
   // Encoding state.
   bool dictionary_mode_;          // current page appends dictionary indices
@@ -128,7 +145,7 @@ class ColumnWriter {
   ValueStats page_stats_;
 
   // Finished pages of the chunk and its totals.
-  std::string pages_;
+  io::BlockBuffer pages_;
   int64_t chunk_values_ = 0;
   int64_t chunk_uncompressed_bytes_ = 0;
   int64_t chunk_compressed_bytes_ = 0;
@@ -141,10 +158,7 @@ class ColumnWriter {
 
   // Scratch, reused.
   RleEncoder index_encoder_{1};
-  std::string body_;
-  std::string compressed_;
   std::string header_;
-  std::string dictionary_page_;
   Statistics page_statistics_;
 };
 

@@ -33,6 +33,13 @@ void Dictionary::Clear() {
   std::fill(slots_.begin(), slots_.end(), 0);
 }
 
+void Dictionary::Release() {
+  std::string().swap(plain_);
+  std::vector<Entry>().swap(entries_);
+  std::vector<uint32_t>(kInitialSlots, 0).swap(slots_);
+  mask_ = kInitialSlots - 1;
+}
+
 uint32_t Dictionary::GetOrInsertBytes(std::string_view value) {
   return GetOrInsert(value, std::hash<std::string_view>{}(value));
 }

@@ -37,6 +37,8 @@ class Dictionary {
   // Size of the dictionary page body.
   size_t plain_bytes() const { return plain_.size(); }
   void Clear();
+  // Clear() and frees the memory as well.
+  void Release();
 
  private:
   struct Entry {

@@ -65,7 +65,7 @@ class ParquetWriter final : public ReportWriter {
     metadata_.schema.push_back(std::move(root));
     for (const Column& column : schema) {
       metadata_.schema.push_back(LeafSchemaElement(column));
-      columns_.push_back(std::make_unique<ColumnWriter>(column, options.page_bytes));
+      columns_.push_back(std::make_unique<ColumnWriter>(column, options.page_bytes, &shared_));
     }
     metadata_.type_defined_order_columns = schema.size();
   }
@@ -185,6 +185,7 @@ class ParquetWriter final : public ReportWriter {
 
   io::OutputStream* out_;  // not owned
   const WriterOptions options_;
+  SharedBuffers shared_;  // before columns_, which use it
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   FileMetaData metadata_;
   Status status_;  // first error, sticky
