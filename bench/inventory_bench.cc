@@ -45,6 +45,7 @@
 #include "bench_util.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/malloc_tuning.h"
 #include "format/row_batch.h"
 #include "inventory/config.h"
 #include "inventory/fields.h"
@@ -447,6 +448,15 @@ struct WalkResult {
   std::vector<double> page_ms;  // latency per page
 };
 
+// The `start-after` keys of `windows` walk windows spread evenly over the synthetic key space
+// ("" = from the first key).
+std::vector<std::string> WindowStarts(const Flags& flags, int windows) {
+  SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
+  std::vector<std::string> starts(windows);
+  for (int win = 1; win < windows; ++win) gen.Key(flags.objects * win / windows - 1, &starts[win]);
+  return starts;
+}
+
 Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, pid_t server_pid,
                         uint64_t current_keys) {
   s3::S3ClientOptions options;
@@ -457,15 +467,11 @@ Result<WalkResult> Walk(const Flags& flags, const std::string& endpoint, pid_t s
   WalkResult w;
   w.total_keys = current_keys;
   w.sampled = current_keys > flags.walk_full_max;
-  SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
   const int windows = w.sampled ? 10 : 1;
   const uint64_t pages_per_window =
       w.sampled ? std::max<uint64_t>(1, flags.walk_sample_pages / windows) : UINT64_MAX;
   double cpu_before = ProcessCpuSecondsOf(server_pid) + ProcessCpuSeconds();
-  for (int win = 0; win < windows; ++win) {
-    std::string start_after;
-    uint64_t first = flags.objects * win / windows;
-    if (first > 0) gen.Key(first - 1, &start_after);
+  for (const std::string& start_after : WindowStarts(flags, windows)) {
     std::string token;
     for (uint64_t p = 0; p < pages_per_window; ++p) {
       s3::S3Call call;
@@ -541,14 +547,10 @@ Result<WalkResult> CliWalk(const Flags& flags, const std::string& aws, pid_t ser
   WalkResult w;
   w.total_keys = current_keys;
   w.sampled = current_keys > flags.walk_full_max;
-  SyntheticObjects gen(flags.objects, kSourceBucket, kAccountId);
   const int windows = w.sampled ? 5 : 1;
   const uint64_t items_per_window =
       w.sampled ? std::max<uint64_t>(1, flags.cli_walk_sample_pages / windows) * 1000 : 0;
-  for (int win = 0; win < windows; ++win) {
-    std::string start_after;
-    uint64_t first = flags.objects * win / windows;
-    if (first > 0) gen.Key(first - 1, &start_after);
+  for (const std::string& start_after : WindowStarts(flags, windows)) {
     ASSIGN_OR_RETURN(Listed listed, list(start_after, items_per_window));
     w.keys += listed.keys;
     w.pages += (listed.keys + 999) / 1000;
@@ -914,6 +916,7 @@ int RunParent(Flags flags) {
 }  // namespace stocktake::bench
 
 int main(int argc, char** argv) {
+  stocktake::TuneMallocForLargeBuffers();  // as in `stocktake`, whose reports the phases measure
   using stocktake::bench::Flags;
   Flags flags;
   flags.stocktake_bin = stocktake::bench::ExecutableDir() + "/stocktake";

@@ -6,8 +6,10 @@
 #include "cli/kms_cmd.h"
 #include "cli/report_cmd.h"
 #include "cli/serve.h"
+#include "common/malloc_tuning.h"
 
 int main(int argc, char** argv) {
+  stocktake::TuneMallocForLargeBuffers();
   CLI::App app{"Stocktake: an S3-compatible server with S3 Inventory reports"};
   app.set_version_flag("--version", "stocktake " STOCKTAKE_VERSION);
   app.require_subcommand(1);

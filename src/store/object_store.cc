@@ -96,6 +96,23 @@ Status CorruptRow(std::string_view what) {
   return Status::Corruption("malformed " + std::string(what) + " row");
 }
 
+// Appends a listed version to `out` (ListObjects, ListObjectVersions); false once `max_keys` are
+// there, with *truncated set.
+Result<bool> CollectVersion(std::string_view bucket, const std::string& key, uint64_t seq,
+                            std::string_view record, bool is_latest, size_t max_keys,
+                            std::vector<ObjectVersion>* out, bool* truncated) {
+  if (out->size() >= max_keys) {
+    *truncated = true;
+    return false;
+  }
+  ObjectVersion& v = out->emplace_back();
+  if (!meta::DecodeObjectRecord(record, seq, &v)) return CorruptRow("object");
+  v.bucket.assign(bucket);
+  v.key = key;
+  v.is_latest = is_latest;
+  return true;
+}
+
 // The row key of a version's key family without its 8-byte sequence: every version of that key.
 std::string_view VersionsPrefixOf(std::string_view row_key) {
   return row_key.substr(0, row_key.size() - meta::kSequenceBytes);
@@ -624,16 +641,7 @@ class ObjectStoreImpl final : public ObjectStore {
     RETURN_IF_ERROR(ForEachLatestObject(
         bucket, options,
         [&](const std::string& key, uint64_t seq, std::string_view record) -> Result<bool> {
-          if (out.size() >= options.max_keys) {
-            *truncated = true;
-            return false;
-          }
-          ObjectVersion& v = out.emplace_back();
-          if (!meta::DecodeObjectRecord(record, seq, &v)) return CorruptRow("object");
-          v.bucket.assign(bucket);
-          v.key = key;
-          v.is_latest = true;
-          return true;
+          return CollectVersion(bucket, key, seq, record, true, options.max_keys, &out, truncated);
         }));
     return out;
   }
@@ -660,16 +668,7 @@ class ObjectStoreImpl final : public ObjectStore {
     std::vector<ObjectVersion> out;
     auto collect = [&](const std::string& key, uint64_t seq, std::string_view record,
                        bool is_latest) -> Result<bool> {
-      if (out.size() >= options.max_keys) {
-        *truncated = true;
-        return false;
-      }
-      ObjectVersion& v = out.emplace_back();
-      if (!meta::DecodeObjectRecord(record, seq, &v)) return CorruptRow("object");
-      v.bucket.assign(bucket);
-      v.key = key;
-      v.is_latest = is_latest;
-      return true;
+      return CollectVersion(bucket, key, seq, record, is_latest, options.max_keys, &out, truncated);
     };
     RETURN_IF_ERROR(ForEachVersion(bucket, options, collect));
     return out;
