@@ -22,6 +22,8 @@
 #include <sstream>
 #include <thread>
 
+#include "io/file.h"
+
 namespace stocktake::bench {
 namespace {
 
@@ -171,6 +173,24 @@ uint64_t RssSampler::Stop() {
 std::string DefaultTmpDir() {
   const char* tmp = std::getenv("TMPDIR");
   return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
+Result<std::optional<nlohmann::json>> ReadLoadMarker(const std::string& data_dir,
+                                                    const std::string& marker_file,
+                                                    uint64_t objects) {
+  auto marker = io::ReadFile(data_dir + "/" + marker_file);
+  if (!marker.ok()) return std::optional<nlohmann::json>();
+  nlohmann::json m = nlohmann::json::parse(*marker, nullptr, false);
+  if (m.is_discarded() || m.value("objects", uint64_t{0}) != objects) {
+    return Status::InvalidArgument(data_dir + " holds another load; use a new --data-dir");
+  }
+  return std::optional<nlohmann::json>(std::move(m));
+}
+
+Status WriteLoadMarker(const std::string& data_dir, const std::string& marker_file,
+                       uint64_t objects, nlohmann::json record) {
+  record["objects"] = objects;
+  return io::WriteFileAtomically(data_dir + "/" + marker_file, record.dump(2) + "\n", 0600);
 }
 
 Result<std::string> MakeTempDir(const std::string& parent, const std::string& name) {

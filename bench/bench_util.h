@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +88,17 @@ class ScopedDataDir {
   std::string made_dir_;  // "" = none made
   bool keep_ = false;
 };
+// What a benchmark loaded into a reusable data directory, in its file `marker_file` there, so a
+// later run with the same --objects measures the same data without loading it again.
+// ReadLoadMarker: the record written by WriteLoadMarker, std::nullopt when there is none, or
+// InvalidArgument when the directory holds a load of another --objects.
+Result<std::optional<nlohmann::json>> ReadLoadMarker(const std::string& data_dir,
+                                                    const std::string& marker_file,
+                                                    uint64_t objects);
+// Writes `record` (with "objects" set) atomically, readable by the owner only: it holds keys.
+Status WriteLoadMarker(const std::string& data_dir, const std::string& marker_file,
+                       uint64_t objects, nlohmann::json record);
+
 // Bytes under `path` (regular files, recursively).
 uint64_t TreeBytes(const std::string& path);
 

@@ -614,25 +614,18 @@ int RunParent(Flags flags) {
       !st.ok()) {
     return Fail(st);
   }
-  std::string marker_path = flags.data_dir + "/" + kMarkerFile;
   json load;
   uint64_t load_rss = 0;
-  bool reused = false;
-  if (auto marker = io::ReadFile(marker_path); marker.ok()) {
-    json m = json::parse(*marker, nullptr, false);
-    if (!m.is_discarded() && m.value("objects", uint64_t{0}) == flags.objects) {
-      load = m["load"];
-      flags.access_key = m["access_key"];
-      flags.secret_key = m["secret_key"];
-      reused = true;
-      std::printf("reusing the data loaded in %s\n", flags.data_dir.c_str());
-    } else {
-      std::cerr << "inventory_bench: " << flags.data_dir << " holds another load; use a new "
-                << "--data-dir\n";
-      return 1;
-    }
-  }
-  if (!reused) {
+  auto marker = ReadLoadMarker(flags.data_dir, kMarkerFile, flags.objects);
+  if (!marker.ok()) return Fail(marker.status());
+  const bool reused = marker->has_value();
+  if (reused) {
+    const json& m = **marker;
+    load = m["load"];
+    flags.access_key = m["access_key"];
+    flags.secret_key = m["secret_key"];
+    std::printf("reusing the data loaded in %s\n", flags.data_dir.c_str());
+  } else {
     flags.access_key = "STKBENCH" + HexLower(RandomBytes(6));
     flags.secret_key = Base64Encode(RandomBytes(30));
     auto r = RunPhaseChild(flags, "load", "load",
@@ -640,11 +633,9 @@ int RunParent(Flags flags) {
     if (!r.ok()) return Fail(r.status());
     load = r->result;
     load_rss = r->child_max_rss_kib;
-    json m = {{"objects", flags.objects},
-              {"access_key", flags.access_key},
-              {"secret_key", flags.secret_key},
-              {"load", load}};
-    Status st = io::WriteFileAtomically(marker_path, m.dump(2) + "\n", 0600);
+    Status st = WriteLoadMarker(
+        flags.data_dir, kMarkerFile, flags.objects,
+        {{"access_key", flags.access_key}, {"secret_key", flags.secret_key}, {"load", load}});
     if (!st.ok()) return Fail(st);
   }
   if (flags.load_only) {

@@ -37,7 +37,6 @@
 #include "bench_util.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
-#include "io/file.h"
 #include "store/object_store.h"
 #include "synthetic_objects.h"
 
@@ -101,12 +100,10 @@ Result<Loaded> Load(const Flags& flags) {
 
 // Loads the data directory, or reuses one an earlier run loaded with the same --objects.
 Result<Loaded> LoadOrReuse(const Flags& flags, bool* reused) {
-  std::string marker_path = flags.data_dir + "/" + kMarkerFile;
-  if (auto marker = io::ReadFile(marker_path); marker.ok()) {
-    json m = json::parse(*marker, nullptr, false);
-    if (m.is_discarded() || m.value("objects", uint64_t{0}) != flags.objects) {
-      return Status::InvalidArgument(flags.data_dir + " holds another load; use a new --data-dir");
-    }
+  ASSIGN_OR_RETURN(std::optional<json> marker,
+                   ReadLoadMarker(flags.data_dir, kMarkerFile, flags.objects));
+  if (marker) {
+    const json& m = *marker;
     *reused = true;
     return Loaded{m["current_objects"].get<uint64_t>(), m["versions"].get<uint64_t>(),
                   m["load_seconds"].get<double>(), m["access_key"].get<std::string>(),
@@ -114,10 +111,12 @@ Result<Loaded> LoadOrReuse(const Flags& flags, bool* reused) {
   }
   *reused = false;
   ASSIGN_OR_RETURN(Loaded loaded, Load(flags));
-  json m = {{"objects", flags.objects},        {"current_objects", loaded.current_objects},
-            {"versions", loaded.versions},     {"load_seconds", loaded.load_seconds},
-            {"access_key", loaded.access_key}, {"secret_key", loaded.secret_key}};
-  RETURN_IF_ERROR(io::WriteFileAtomically(marker_path, m.dump(2) + "\n", 0600));
+  RETURN_IF_ERROR(WriteLoadMarker(flags.data_dir, kMarkerFile, flags.objects,
+                                  {{"current_objects", loaded.current_objects},
+                                   {"versions", loaded.versions},
+                                   {"load_seconds", loaded.load_seconds},
+                                   {"access_key", loaded.access_key},
+                                   {"secret_key", loaded.secret_key}}));
   return loaded;
 }
 
