@@ -54,7 +54,7 @@
 #include "inventory/run_record.h"
 #include "io/file.h"
 #include "io/output_stream.h"
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 #include "store/object_store.h"
 #include "synthetic_objects.h"
 

@@ -36,7 +36,7 @@
 #include "bench_util.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 #include "store/object_store.h"
 #include "synthetic_objects.h"
 

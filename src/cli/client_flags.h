@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 
 namespace stocktake::cli {
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 
 namespace stocktake::report {
 namespace {

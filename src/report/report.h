@@ -24,7 +24,7 @@
 #include "inventory/manifest.h"
 #include "report/byte_source.h"
 #include "report/file_schema.h"
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 
 namespace stocktake::report {
 

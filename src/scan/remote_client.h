@@ -11,7 +11,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 #include "scan/aws_settings.h"
 
 namespace stocktake::scan {

@@ -603,114 +603,26 @@ AuthOr<std::string> CanonicalUri(std::string_view raw_path) {
   if (raw_path.empty()) return std::string("/");
   std::optional<std::string> decoded = PercentDecode(raw_path, /*plus_is_space=*/false);
   if (!decoded) return Error(AuthErrorCode::kInvalidUri, "Couldn't parse the specified URI.");
-  return UriEncode(*decoded, /*keep_slash=*/true);
+  return CanonicalUriOfDecoded(*decoded);
 }
 
 AuthOr<std::string> CanonicalQueryString(std::string_view raw_query, bool exclude_signature) {
   AUTH_ASSIGN_OR_RETURN(std::vector<QueryParam> params, DecodeQuery(raw_query));
-  std::vector<std::pair<std::string, std::string>> encoded;
-  encoded.reserve(params.size());
-  for (const QueryParam& p : params) {
-    if (exclude_signature && p.name == "X-Amz-Signature") continue;
-    encoded.emplace_back(UriEncode(p.name, false), UriEncode(p.value, false));
-  }
-  // Byte order of the encoded forms, name first then value (std::pair's ordering).
-  std::sort(encoded.begin(), encoded.end());
-  std::string out;
-  for (const auto& [name, value] : encoded) {
-    if (!out.empty()) out.push_back('&');
-    out.append(name).append("=").append(value);
-  }
-  return out;
+  std::vector<std::pair<std::string, std::string>> decoded;
+  decoded.reserve(params.size());
+  for (QueryParam& p : params) decoded.emplace_back(std::move(p.name), std::move(p.value));
+  return CanonicalQueryOfDecoded(decoded, exclude_signature);
 }
 
 AuthOr<std::string> CanonicalHeaders(const RequestView& request,
                                      std::span<const std::string> signed_header_names) {
-  std::string out;
-  for (const std::string& name : signed_header_names) {
-    bool found = false;
-    out.append(name).push_back(':');
-    for (const auto& [header_name, value] : request.headers) {
-      if (header_name != name) continue;
-      if (found) out.push_back(',');
-      found = true;
-      // Trimall: trim, and collapse each inner run of whitespace to one space.
-      std::string_view v = Trim(value);
-      bool in_space = false;
-      for (char c : v) {
-        if (IsSpace(c)) {
-          in_space = true;
-          continue;
-        }
-        if (in_space) out.push_back(' ');
-        in_space = false;
-        out.push_back(c);
-      }
-    }
-    if (!found) {
-      return Error(AuthErrorCode::kSignatureDoesNotMatch, std::string(kSignatureMismatchMessage) +
-                                                              " (signed header '" + name +
-                                                              "' is missing from the request)");
-    }
-    out.push_back('\n');
+  Result<std::string> lines = CanonicalHeaderLines(request.headers, signed_header_names);
+  if (!lines.ok()) {
+    return Error(AuthErrorCode::kSignatureDoesNotMatch,
+                 std::string(kSignatureMismatchMessage) + " (signed header '" +
+                     lines.status().message() + "' is missing from the request)");
   }
-  return out;
-}
-
-std::string CanonicalRequest(std::string_view method, std::string_view canonical_uri,
-                             std::string_view canonical_query, std::string_view canonical_headers,
-                             std::string_view signed_headers, std::string_view hashed_payload) {
-  std::string out;
-  out.reserve(method.size() + canonical_uri.size() + canonical_query.size() +
-              canonical_headers.size() + signed_headers.size() + hashed_payload.size() + 5);
-  out.append(method).append("\n");
-  out.append(canonical_uri).append("\n");
-  out.append(canonical_query).append("\n");
-  out.append(canonical_headers).append("\n");  // each header already ends in '\n'
-  out.append(signed_headers).append("\n");
-  out.append(hashed_payload);
-  return out;
-}
-
-std::string StringToSign(std::string_view amz_date, std::string_view scope,
-                         std::string_view canonical_request) {
-  std::string out(kSigV4Algorithm);
-  out.append("\n").append(amz_date).append("\n").append(scope).append("\n");
-  out.append(HexLower(Sha256(canonical_request)));
-  return out;
-}
-
-std::string ChunkStringToSign(std::string_view amz_date, std::string_view scope,
-                              std::string_view previous_signature,
-                              std::string_view chunk_sha256_hex) {
-  std::string out("AWS4-HMAC-SHA256-PAYLOAD\n");
-  out.append(amz_date).append("\n").append(scope).append("\n");
-  out.append(previous_signature).append("\n").append(kEmptySha256Hex).append("\n");
-  out.append(chunk_sha256_hex);
-  return out;
-}
-
-std::string TrailerStringToSign(std::string_view amz_date, std::string_view scope,
-                                std::string_view previous_signature,
-                                std::string_view trailers_sha256_hex) {
-  std::string out("AWS4-HMAC-SHA256-TRAILER\n");
-  out.append(amz_date).append("\n").append(scope).append("\n");
-  out.append(previous_signature).append("\n").append(trailers_sha256_hex);
-  return out;
-}
-
-std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
-                             std::string_view region, std::string_view service) {
-  std::string k_secret = "AWS4";
-  k_secret.append(secret_access_key);
-  std::string k_date = HmacSha256(k_secret, date);
-  std::string k_region = HmacSha256(k_date, region);
-  std::string k_service = HmacSha256(k_region, service);
-  return HmacSha256(k_service, kScopeTerminator);
-}
-
-std::string SignatureHex(std::string_view signing_key, std::string_view string_to_sign) {
-  return HexLower(HmacSha256(signing_key, string_to_sign));
+  return std::move(*lines);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -1,5 +1,6 @@
 // AWS Signature Version 4 verification for S3, as pure step functions (canonical request ->
-// string to sign -> signing key -> signature) plus one entry point, Verify(), that authenticates a
+// string to sign -> signing key -> signature; the signing steps themselves are shared with the
+// client in s3client/sigv4_signing.h) plus one entry point, Verify(), that authenticates a
 // request given only a neutral view of it. Nothing here does I/O or reads the clock: the caller
 // passes the time and a secret lookup, so every step is testable offline against AWS's published
 // examples (like Ceph RGW rgw_auth_s3.cc / test_rgw_auth_sigv4.cc).
@@ -28,22 +29,13 @@
 
 #include "common/result.h"
 #include "s3/auth/auth_error.h"
+#include "s3client/sigv4_signing.h"
 
 namespace stocktake::s3::auth {
 
-// --- Wire constants (AWS S3 API reference, SigV4 pages) --------------------------------------
-inline constexpr std::string_view kSigV4Algorithm = "AWS4-HMAC-SHA256";
-inline constexpr std::string_view kScopeTerminator = "aws4_request";
-inline constexpr std::string_view kS3Service = "s3";
-inline constexpr std::string_view kEmptySha256Hex =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-// x-amz-content-sha256 values.
-inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
-inline constexpr std::string_view kStreamingSignedPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
-inline constexpr std::string_view kStreamingUnsignedPayloadTrailer =
-    "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
-inline constexpr std::string_view kStreamingSignedPayloadTrailer =
-    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+// Wire constants (kSigV4Algorithm, payload modes, ...) and the signing steps
+// (CanonicalRequest, StringToSign, DeriveSigningKey, SignatureHex, ...): s3client/sigv4_signing.h.
+
 // Header auth: allowed distance between the request time and the server clock.
 inline constexpr int64_t kMaxClockSkewMs = 15 * 60 * 1000;
 // Presigned URLs: X-Amz-Expires range in seconds (at most seven days).
@@ -122,33 +114,6 @@ AuthOr<std::string> CanonicalQueryString(std::string_view raw_query, bool exclud
 // kSignatureDoesNotMatch when a signed header is absent from the request.
 AuthOr<std::string> CanonicalHeaders(const RequestView& request,
                                      std::span<const std::string> signed_header_names);
-
-std::string CanonicalRequest(std::string_view method, std::string_view canonical_uri,
-                             std::string_view canonical_query, std::string_view canonical_headers,
-                             std::string_view signed_headers, std::string_view hashed_payload);
-
-// "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256(canonical_request)>".
-std::string StringToSign(std::string_view amz_date, std::string_view scope,
-                         std::string_view canonical_request);
-
-// aws-chunked chunk signature input: "AWS4-HMAC-SHA256-PAYLOAD\n<amz_date>\n<scope>\n
-// <previous signature>\n<sha256("")>\n<hex sha256(chunk data)>".
-std::string ChunkStringToSign(std::string_view amz_date, std::string_view scope,
-                              std::string_view previous_signature,
-                              std::string_view chunk_sha256_hex);
-
-// Trailer signature input: "AWS4-HMAC-SHA256-TRAILER\n<amz_date>\n<scope>\n<previous
-// signature>\n<hex sha256(canonical trailers)>", canonical trailers being "name:value\n"...
-std::string TrailerStringToSign(std::string_view amz_date, std::string_view scope,
-                                std::string_view previous_signature,
-                                std::string_view trailers_sha256_hex);
-
-// HMAC chain "AWS4"+secret -> date -> region -> service -> "aws4_request"; 32 raw bytes.
-std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date,
-                             std::string_view region, std::string_view service);
-
-// Lower-case hex HMAC-SHA256(signing_key, string_to_sign).
-std::string SignatureHex(std::string_view signing_key, std::string_view string_to_sign);
 
 // Constant-time (in the length of the inputs) equality, for signatures.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

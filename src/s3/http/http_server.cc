@@ -20,7 +20,7 @@
 #include <random>
 #include <thread>
 
-#include "s3/http/tls_error.h"
+#include "s3client/tls_error.h"
 
 namespace stocktake::s3::http {
 

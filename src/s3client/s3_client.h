@@ -1,6 +1,9 @@
 // S3Client: signed S3 requests (SigV4 header auth, signed payload) over HttpClient, for Stocktake's
-// own tools. Uses the server's SigV4 step functions, so client and server agree by construction
-// and both are checked against AWS's published examples. Not thread-safe: one per thread.
+// own tools. Signs with the SigV4 steps of sigv4_signing.h, which the server's verification uses
+// too, so client and server agree by construction and both are checked against AWS's published
+// examples. Not thread-safe: one per thread.
+//
+// Moved from s3/client/ (issue 21); the names keep their stocktake::s3 namespace for now.
 #pragma once
 
 #include <memory>
@@ -11,7 +14,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "s3/http/http_client.h"
+#include "s3client/http_client.h"
 
 namespace stocktake::s3 {
 

@@ -1,4 +1,4 @@
-#include "s3/client/s3_client.h"
+#include "s3client/s3_client.h"
 
 #include <pugixml.hpp>
 
@@ -9,7 +9,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
-#include "s3/auth/sigv4.h"
+#include "s3client/sigv4_signing.h"
 
 namespace stocktake::s3 {
 namespace {
@@ -132,17 +132,19 @@ Result<http::ClientResponse> S3Client::SendSigned(const S3Call& call) {
     signed_headers += (signed_headers.empty() ? "" : ";") + n;
   }
 
-  auth::RequestView view{call.method, path, query, headers};
-  auto canonical_uri = auth::CanonicalUri(path);
-  auto canonical_query = auth::CanonicalQueryString(query, false);
-  auto canonical_headers = auth::CanonicalHeaders(view, signed_names);
-  if (!canonical_uri.ok() || !canonical_query.ok() || !canonical_headers.ok()) {
-    return Status::InvalidArgument("cannot sign request for " + path);
+  auto canonical_headers = auth::CanonicalHeaderLines(headers, signed_names);
+  if (!canonical_headers.ok()) return Status::InvalidArgument("cannot sign request for " + path);
+  // The canonical URI of the path as sent: the bucket and the decoded key, each encoded once.
+  std::string decoded_path = "/";
+  if (!call.bucket.empty()) {
+    decoded_path += call.bucket;
+    if (!call.key.empty()) decoded_path += "/" + call.key;
   }
   std::string date = amz_date.substr(0, 8);
   std::string scope = date + "/" + options_.region + "/s3/aws4_request";
   std::string canonical_request =
-      auth::CanonicalRequest(call.method, *canonical_uri, *canonical_query, *canonical_headers,
+      auth::CanonicalRequest(call.method, auth::CanonicalUriOfDecoded(decoded_path),
+                             auth::CanonicalQueryOfDecoded(call.query, false), *canonical_headers,
                              signed_headers, payload_hash);
   std::string signature = auth::SignatureHex(
       auth::DeriveSigningKey(options_.secret_access_key, date, options_.region, "s3"),

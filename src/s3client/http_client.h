@@ -1,6 +1,7 @@
 // HttpClient: a small blocking HTTP/1.1 client over Boost.Beast, one keep-alive connection, plain
 // or TLS (OpenSSL through Beast's ssl_stream, certificate and host name verified), for Stocktake's
 // own tools (inventory run, report, scan). Not thread-safe: one per thread.
+// Moved from s3/http/ (issue 21); the names keep their stocktake::s3::http namespace for now.
 #pragma once
 
 #include <memory>

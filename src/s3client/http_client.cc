@@ -1,4 +1,4 @@
-#include "s3/http/http_client.h"
+#include "s3client/http_client.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -15,7 +15,7 @@
 #include <map>
 #include <mutex>
 
-#include "s3/http/tls_error.h"
+#include "s3client/tls_error.h"
 
 namespace stocktake::s3::http {
 

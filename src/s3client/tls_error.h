@@ -1,5 +1,6 @@
 // Readable text for TLS errors: Asio reports OpenSSL's errors as "asio.ssl error" with the packed
-// OpenSSL error code as the value. Internal to s3/http.
+// OpenSSL error code as the value. Used by the client (http_client.cc) and the server
+// (s3/http/http_server.cc).
 #pragma once
 
 #include <openssl/err.h>
