@@ -2,7 +2,7 @@
 //
 //   1. load   fills bucket `bench-source` (versioning on) of a fresh data directory with N
 //             synthetic objects (bench/synthetic_objects.h: nested keys of 20-200 bytes, ~60 on
-//             average, some versions and delete markers) through ObjectStore::BulkLoadForBenchmark
+//             average, some versions and delete markers) through store::BulkLoadForBenchmark
 //             in batches of 100,000 versions, then flushes and compacts (steady-state metadata
 //             bytes per object).
 //   2. floors scan only: iterate the snapshot (ObjectStore::NewSnapshotScans, one thread per
@@ -55,7 +55,7 @@
 #include "io/file.h"
 #include "io/output_stream.h"
 #include "s3client/s3_client.h"
-#include "store/object_store.h"
+#include "store/benchmark_hooks.h"
 #include "synthetic_objects.h"
 
 namespace stocktake::bench {
@@ -145,7 +145,7 @@ Status LoadPhase(const Flags& flags) {
   }));
   double load_seconds = SecondsSince(start);
   start = SteadyClock::now();
-  ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(!flags.no_compact));
+  ASSIGN_OR_RETURN(store::StoreStats stats, store::GetStatsForBenchmark(*st, !flags.no_compact));
   double compact_seconds = SecondsSince(start);
   st.reset();
   json j = {{"objects", flags.objects},
@@ -171,7 +171,7 @@ Status LoadPhase(const Flags& flags) {
 Status SettlePhase(const Flags& flags) {
   ASSIGN_OR_RETURN(auto st, OpenStore(flags.data_dir));
   auto start = SteadyClock::now();
-  ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(true));
+  ASSIGN_OR_RETURN(store::StoreStats stats, store::GetStatsForBenchmark(*st, true));
   json j = {{"seconds", SecondsSince(start)}, {"metadata_sst_bytes", stats.metadata_sst_bytes}};
   PrintResult(j);
   return Status::OK();
@@ -265,7 +265,7 @@ Status ScanPhase(const Flags& flags, bool extract) {
             {"parts", scans.size()}};
   AddProcessFigures(&j, seconds, cpu_before, peak);
   // What RocksDB holds after a full scan: the part of a scan's memory that grows with the store.
-  ASSIGN_OR_RETURN(store::StoreStats stats, st->GetStatsForBenchmark(false));
+  ASSIGN_OR_RETURN(store::StoreStats stats, store::GetStatsForBenchmark(*st, false));
   j["rocksdb"] = {{"sst_files", stats.metadata_sst_files},
                   {"table_readers_mib", std::stod(Mib(stats.table_reader_bytes))},
                   {"block_cache_mib", std::stod(Mib(stats.block_cache_bytes))},

@@ -9,7 +9,7 @@
 // the server's blob path must do at least for an acknowledged PUT; the server also syncs its
 // RocksDB WAL). It prints a table, then one JSON line, with the ratio server PUT / floor.
 //
-// The list keys are loaded before the server starts with ObjectStore::BulkLoadForBenchmark when
+// The list keys are loaded before the server starts with store::BulkLoadForBenchmark when
 // the benchmark owns the data directory (--list-load=bulk, the default), or by concurrent
 // 0-byte PUTs (--list-load=put, the only choice with --endpoint; timed and printed).
 #include <fcntl.h>
@@ -37,7 +37,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "s3client/s3_client.h"
-#include "store/object_store.h"
+#include "store/benchmark_hooks.h"
 #include "synthetic_objects.h"
 
 namespace stocktake::bench {
@@ -267,11 +267,11 @@ Status PrepareDataDir(const std::string& data_dir, const Flags& flags, double* b
       v.owner_account_id = account.account_id;
       batch.push_back(std::move(v));
       if (batch.size() == 100'000) {
-        RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+        RETURN_IF_ERROR(store::BulkLoadForBenchmark(*st, batch));
         batch.clear();
       }
     }
-    RETURN_IF_ERROR(st->BulkLoadForBenchmark(batch));
+    RETURN_IF_ERROR(store::BulkLoadForBenchmark(*st, batch));
     *bulk_seconds = SecondsSince(start);
   }
   if (flags.report_keys > 0) {
@@ -279,7 +279,7 @@ Status PrepareDataDir(const std::string& data_dir, const Flags& flags, double* b
     SyntheticObjects gen(flags.report_keys, kInventoryBucket, account.account_id);
     RETURN_IF_ERROR(BulkLoad(st.get(), gen));
     // Flush and compact, as a steady-state bucket would be.
-    RETURN_IF_ERROR(st->GetStatsForBenchmark(true).status());
+    RETURN_IF_ERROR(store::GetStatsForBenchmark(*st, true).status());
   }
   return Status::OK();
 }

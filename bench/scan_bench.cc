@@ -4,7 +4,7 @@
 //
 //   1. load  fills bucket `bench-source` (versioning on) of a fresh data directory with N
 //            synthetic objects (bench/synthetic_objects.h) through
-//            ObjectStore::BulkLoadForBenchmark, then compacts: no HTTP.
+//            store::BulkLoadForBenchmark, then compacts: no HTTP.
 //   2. serve starts the real `stocktake serve` on that directory.
 //   3. walk  `aws s3api list-objects-v2 --bucket bench-source --output text --query
 //            'length(Contents)'`: the CLI pages sequentially (1000 keys per page, each page needs
@@ -37,7 +37,7 @@
 #include "bench_util.h"
 #include "common/crypto.h"
 #include "common/encoding.h"
-#include "store/object_store.h"
+#include "store/benchmark_hooks.h"
 #include "synthetic_objects.h"
 
 namespace stocktake::bench {
@@ -93,7 +93,7 @@ Result<Loaded> Load(const Flags& flags) {
     return Status::OK();
   }));
   // Compacted metadata, as a long-lived server's: no compaction inside a measured side.
-  RETURN_IF_ERROR(st->GetStatsForBenchmark(true).status());
+  RETURN_IF_ERROR(store::GetStatsForBenchmark(*st, true).status());
   loaded.load_seconds = SecondsSince(start);
   return loaded;
 }

@@ -248,11 +248,11 @@ Status BulkLoad(store::ObjectStore* store, const SyntheticObjects& objects,
     size_t n = objects.AppendVersions(i, &batch);
     if (visit) RETURN_IF_ERROR(visit(i, std::span(batch).subspan(first, n)));
     if (batch.size() >= kBulkLoadBatchVersions) {
-      RETURN_IF_ERROR(store->BulkLoadForBenchmark(batch));
+      RETURN_IF_ERROR(store::BulkLoadForBenchmark(*store, batch));
       batch.clear();
     }
   }
-  return store->BulkLoadForBenchmark(batch);
+  return store::BulkLoadForBenchmark(*store, batch);
 }
 
 }  // namespace stocktake::bench

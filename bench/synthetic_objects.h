@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "store/object_store.h"
+#include "store/benchmark_hooks.h"
 
 namespace stocktake::bench {
 
@@ -36,7 +36,7 @@ class SyntheticObjects {
   void Key(uint64_t i, std::string* out) const;
   Kind KindOf(uint64_t i) const;
   // Appends the versions of object i to *out, oldest first (the delete marker last, if any), in
-  // the form ObjectStore::BulkLoadForBenchmark takes. Returns how many were appended.
+  // the form store::BulkLoadForBenchmark takes. Returns how many were appended.
   size_t AppendVersions(uint64_t i, std::vector<store::ObjectVersion>* out) const;
 
  private:
@@ -63,10 +63,10 @@ Status CreateBenchAccount(store::ObjectStore* store, const BenchAccount& account
 using VisitVersions =
     std::function<Status(uint64_t i, std::span<const store::ObjectVersion> versions)>;
 
-// Versions per ObjectStore::BulkLoadForBenchmark call of BulkLoad (the last batch is smaller).
+// Versions per store::BulkLoadForBenchmark call of BulkLoad (the last batch is smaller).
 constexpr size_t kBulkLoadBatchVersions = 100'000;
 
-// Bulk-loads all objects of `objects` in order through ObjectStore::BulkLoadForBenchmark, in
+// Bulk-loads all objects of `objects` in order through store::BulkLoadForBenchmark, in
 // batches of kBulkLoadBatchVersions (an object's versions stay in one batch, so a batch may
 // exceed it by a few); `visit` (optional) sees each object's versions first.
 Status BulkLoad(store::ObjectStore* store, const SyntheticObjects& objects,

@@ -58,7 +58,7 @@
 #include "format/row_batch.h"
 #include "format/schema.h"
 #include "store/lifecycle_rules.h"
-#include "store/object_store.h"
+#include "store/types.h"
 
 namespace stocktake::inventory {
 

@@ -10,6 +10,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "inventory/manifest.h"
+#include "store/benchmark_hooks.h"
 #include "store/testing/temp_store.h"
 
 namespace stocktake::inventory {
@@ -65,8 +66,8 @@ class ReportJobTest : public store::TempStoreTest {
         v.is_delete_marker = n == 1 && i % 10 == 1;
       }
     }
-    ASSERT_TRUE(store_->BulkLoadForBenchmark(versions).ok());
-    ASSERT_TRUE(store_->GetStatsForBenchmark(/*compact=*/true).ok());
+    ASSERT_TRUE(store::BulkLoadForBenchmark(*store_, versions).ok());
+    ASSERT_TRUE(store::GetStatsForBenchmark(*store_, /*compact=*/true).ok());
   }
 
   std::string ReadObject(const std::string& key) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "inventory/report_job.h"
+#include "store/benchmark_hooks.h"
 #include "store/testing/temp_store.h"
 
 namespace stocktake::inventory {
@@ -27,7 +28,7 @@ class ReportKmsTest : public store::TempStoreTest {
     v.key = "a.jpg";
     v.owner_account_id = kSourceOwner;
     v.blob_id = std::string(32, 'b');
-    ASSERT_TRUE(store_->BulkLoadForBenchmark({v}).ok());
+    ASSERT_TRUE(store::BulkLoadForBenchmark(*store_, {v}).ok());
     auto source = store_->GetBucket("photos");
     ASSERT_TRUE(source.ok());
     source_ = *source;

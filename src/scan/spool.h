@@ -10,7 +10,7 @@
 
 #include "common/result.h"
 #include "io/file.h"
-#include "store/object_store.h"
+#include "store/types.h"
 
 namespace stocktake::scan {
 

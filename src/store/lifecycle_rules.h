@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "store/object_store.h"
+#include "store/types.h"
 
 namespace stocktake::store {
 

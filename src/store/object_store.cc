@@ -24,6 +24,7 @@
 
 #include "common/encoding.h"
 #include "io/file.h"
+#include "store/benchmark_hooks.h"
 #include "store/data/blob_files.h"
 #include "store/keyring.h"
 #include "store/meta/key_codec.h"
@@ -34,24 +35,6 @@
 #include "store/sse.h"
 
 namespace stocktake::store {
-
-const std::string* Bucket::FindAttribute(std::string_view attribute_name) const {
-  for (const auto& [n, value] : attributes) {
-    if (n == attribute_name) return &value;
-  }
-  return nullptr;
-}
-
-int64_t EventHoldDurationMs(const ObjectVersion& v) {
-  constexpr int64_t kDayMs = 24 * 3600 * 1000;
-  return (int64_t{v.object_lock_event_hold_days} + int64_t{v.object_lock_event_hold_years} * 365) *
-         kDayMs;
-}
-
-int64_t EffectiveRetainUntilMs(const ObjectVersion& v, int64_t now_ms) {
-  if (v.object_lock_event_hold != "ON") return v.object_lock_retain_until_ms;
-  return std::max(v.object_lock_retain_until_ms, now_ms + EventHoldDurationMs(v));
-}
 
 namespace {
 
@@ -1014,7 +997,8 @@ class ObjectStoreImpl final : public ObjectStore {
     return scans;
   }
 
-  Status BulkLoadForBenchmark(const std::vector<ObjectVersion>& versions) override {
+  // store/benchmark_hooks.h
+  Status BulkLoadForBenchmark(const std::vector<ObjectVersion>& versions) {
     if (versions.empty()) return Status::OK();
     ASSIGN_OR_RETURN(uint64_t seq, AllocateSequences(versions.size()));
     // Unsynced and without WAL: the data reaches disk at memtable flush (or Close). Fine for a
@@ -1039,7 +1023,7 @@ class ObjectStoreImpl final : public ObjectStore {
     return Status::OK();
   }
 
-  Result<StoreStats> GetStatsForBenchmark(bool compact) override {
+  Result<StoreStats> GetStatsForBenchmark(bool compact) {
     if (compact) RETURN_IF_ERROR(db_->CompactAll());
     StoreStats stats;
     stats.metadata_sst_bytes = db_->GetIntProperty("rocksdb.live-sst-files-size");
@@ -1524,6 +1508,22 @@ Result<std::unique_ptr<ObjectStore>> ObjectStore::Open(const StoreOptions& optio
   auto store = std::make_unique<ObjectStoreImpl>(options, std::move(db), std::move(cipher));
   RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<ObjectStore>(std::move(store));
+}
+
+Status BulkLoadForBenchmark(ObjectStore& store, const std::vector<ObjectVersion>& versions) {
+  auto* impl = dynamic_cast<ObjectStoreImpl*>(&store);
+  if (impl == nullptr) {
+    return Status::InvalidArgument("BulkLoadForBenchmark: not the RocksDB store");
+  }
+  return impl->BulkLoadForBenchmark(versions);
+}
+
+Result<StoreStats> GetStatsForBenchmark(ObjectStore& store, bool compact) {
+  auto* impl = dynamic_cast<ObjectStoreImpl*>(&store);
+  if (impl == nullptr) {
+    return Status::InvalidArgument("GetStatsForBenchmark: not the RocksDB store");
+  }
+  return impl->GetStatsForBenchmark(compact);
 }
 
 }  // namespace stocktake::store

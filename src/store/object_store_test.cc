@@ -12,6 +12,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "store/benchmark_hooks.h"
 #include "store/sse.h"
 #include "store/testing/temp_store.h"
 
@@ -872,8 +873,8 @@ TEST_F(ObjectStoreTest, SnapshotScansSplitAtKeyBoundaries) {
     }
   }
   // The loader takes the versions of a key oldest first; sequence numbers order them newest first.
-  ASSERT_TRUE(store_->BulkLoadForBenchmark(versions).ok());
-  ASSERT_TRUE(store_->GetStatsForBenchmark(/*compact=*/true).ok());
+  ASSERT_TRUE(store::BulkLoadForBenchmark(*store_, versions).ok());
+  ASSERT_TRUE(store::GetStatsForBenchmark(*store_, /*compact=*/true).ok());
 
   auto read_all = [](SnapshotScan& scan) {
     std::vector<std::pair<std::string, bool>> rows;
@@ -1048,10 +1049,10 @@ TEST_F(ObjectStoreTest, BulkLoadAndBytesPerObject) {
       v.content_type = "application/octet-stream";
       v.blob_id = HexLower(Md5(v.etag));
     }
-    ASSERT_TRUE(store_->BulkLoadForBenchmark(chunk).ok());
+    ASSERT_TRUE(store::BulkLoadForBenchmark(*store_, chunk).ok());
   }
   double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto stats = store_->GetStatsForBenchmark(/*compact=*/true);
+  auto stats = store::GetStatsForBenchmark(*store_, /*compact=*/true);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   std::printf(
       "bulk load: %zu objects in %.2f s (%.0f/s); metadata %.1f bytes/object "

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/object_store.h"
+#include "store/types.h"
 
 namespace stocktake::store {
 
