@@ -16,7 +16,7 @@
 #include "report/diff.h"
 #include "report/query.h"
 #include "report/summary.h"
-#include "report/test_util.h"
+#include "report/testing/test_util.h"
 #include "report/verify.h"
 
 namespace stocktake::report {

@@ -14,7 +14,7 @@
 #include "report/byte_source.h"
 #include "report/file_schema.h"
 #include "report/row_source.h"
-#include "report/test_util.h"
+#include "report/testing/test_util.h"
 #include "report/typed_reader.h"
 
 namespace stocktake::report {

@@ -11,7 +11,7 @@
 
 #include "report/byte_source.h"
 #include "report/file_schema.h"
-#include "report/test_util.h"
+#include "report/testing/test_util.h"
 #include "report/typed_reader.h"
 
 namespace stocktake::report {

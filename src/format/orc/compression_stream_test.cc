@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "format/orc/orc_test_util.h"
+#include "format/orc/testing/orc_test_util.h"
 
 namespace stocktake::format::orc {
 namespace {

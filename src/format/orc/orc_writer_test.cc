@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "format/orc/orc_test_util.h"
+#include "format/orc/testing/orc_test_util.h"
 #include "format/report_writer.h"
 
 namespace stocktake::format {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "format/parquet/thrift_compact_test_util.h"
+#include "format/parquet/testing/thrift_compact_test_util.h"
 #include "format/report_writer.h"
 
 namespace stocktake::format {

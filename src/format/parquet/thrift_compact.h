@@ -16,25 +16,9 @@
 #include <string_view>
 #include <vector>
 
-namespace stocktake::format::parquet {
+#include "format/parquet/thrift_wire.h"
 
-// Compact protocol type ids (thrift-compact-protocol.md, "Struct encoding" and "List and Set").
-// On-wire constants: do not change.
-enum class CompactType : uint8_t {
-  kStop = 0,
-  kBoolTrue = 1,  // field header only; list elements of type bool use kBoolFalse (2)
-  kBoolFalse = 2,
-  kI8 = 3,
-  kI16 = 4,
-  kI32 = 5,
-  kI64 = 6,
-  kDouble = 7,
-  kBinary = 8,
-  kList = 9,
-  kSet = 10,
-  kMap = 11,
-  kStruct = 12,
-};
+namespace stocktake::format::parquet {
 
 // Varint and zigzag primitives (exposed for the RLE encoder and tests).
 void AppendUleb128(std::string* out, uint64_t value);

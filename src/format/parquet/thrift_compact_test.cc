@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "format/parquet/parquet_metadata.h"
-#include "format/parquet/thrift_compact_test_util.h"
+#include "format/parquet/testing/thrift_compact_test_util.h"
 
 namespace stocktake::format::parquet {
 namespace {

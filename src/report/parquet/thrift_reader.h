@@ -19,25 +19,12 @@
 #include <vector>
 
 #include "common/status.h"
+#include "format/parquet/thrift_wire.h"
 
 namespace stocktake::report::parquet {
 
-// Compact protocol type ids (thrift-compact-protocol.md, "Struct encoding"). On-wire constants.
-enum class CompactType : uint8_t {
-  kStop = 0,
-  kBoolTrue = 1,
-  kBoolFalse = 2,
-  kI8 = 3,
-  kI16 = 4,
-  kI32 = 5,
-  kI64 = 6,
-  kDouble = 7,
-  kBinary = 8,
-  kList = 9,
-  kSet = 10,
-  kMap = 11,
-  kStruct = 12,
-};
+// Compact protocol type ids: one definition for the writer and this reader.
+using format::parquet::CompactType;
 
 class ThriftCompactReader {
  public:
