@@ -285,6 +285,14 @@ void InventoryService::Execute(RunRecord run) {
         }
         return !store_->GetInventoryConfig(run.bucket, run.config_id).ok();
       };
+      hooks.wait_until = [this, &hooks](int64_t until_ms) {
+        // Polls the clock, so that a ManualClock moved by a test ends the wait too.
+        while (clock_->NowMillis() < until_ms) {
+          if (hooks.cancelled()) return false;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return true;
+      };
       st = RunReport(*store_, options_.job, *config, *bucket, &run, hooks);
     }
   }

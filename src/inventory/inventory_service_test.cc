@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "common/time_format.h"
 #include "store/testing/temp_store.h"
 
@@ -165,6 +168,54 @@ TEST_F(SchedulerTest, RestartDoesNotRepeatAServedSlot) {
   clock_.SetMillis(At("2026-03-05T01:00:00Z"));
   restarted.Tick();
   EXPECT_EQ(Runs(restarted, "restart").size(), 2u);
+}
+
+// Two runs in one minute: the second waits for the next minute, so each report keeps its own
+// dated folder and data files (a published report is never replaced).
+TEST_F(SchedulerTest, SecondRunOfAMinuteWaitsForTheNextMinute) {
+  InventoryServiceOptions options;
+  options.first_run_immediately = false;
+  options.job.threads = 1;
+  clock_.SetMillis(At("2026-03-04T00:30:10Z"));
+  InventoryService service(store_.get(), &clock_, options);
+  PutConfig("twice", ScheduleFrequency::kDaily);
+  ASSERT_TRUE(service.Start().ok());
+  ASSERT_TRUE(service.RequestRun("source", "twice", "on-demand").ok());
+  ASSERT_TRUE(service.RequestRun("source", "twice", "on-demand").ok());
+  // The first run publishes; the second finds its minute taken and waits on the clock.
+  auto states = [&] {
+    std::vector<RunState> out;
+    for (const RunRecord& r : Runs(service, "twice")) out.push_back(r.state);
+    return out;
+  };
+  for (int i = 0; i < 400 && states() != std::vector<RunState>{RunState::kSucceeded,
+                                                              RunState::kRunning};
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(states(), (std::vector<RunState>{RunState::kSucceeded, RunState::kRunning}));
+  clock_.SetMillis(At("2026-03-04T00:30:40Z"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(states()[1], RunState::kRunning) << "still the taken minute";
+  clock_.SetMillis(At("2026-03-04T00:31:00Z"));
+  service.WaitIdle();
+  auto runs = Runs(service, "twice");
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].manifest_key, "source/twice/2026-03-04T00-30Z/manifest.json");
+  EXPECT_EQ(runs[1].manifest_key, "source/twice/2026-03-04T00-31Z/manifest.json");
+  EXPECT_EQ(runs[1].snapshot_ms, At("2026-03-04T00:31:00Z"));
+  for (const RunRecord& run : runs) {
+    EXPECT_EQ(run.state, RunState::kSucceeded) << run.failure_reason;
+    EXPECT_TRUE(store_->GetObject("dest", run.manifest_key, std::nullopt).ok());
+  }
+  // Both folders' symlink.txt (and so both reports' data files) are there.
+  EXPECT_TRUE(
+      store_->GetObject("dest", "source/twice/hive/dt=2026-03-04-00-30/symlink.txt", std::nullopt)
+          .ok());
+  EXPECT_TRUE(
+      store_->GetObject("dest", "source/twice/hive/dt=2026-03-04-00-31/symlink.txt", std::nullopt)
+          .ok());
+  service.Stop();
 }
 
 }  // namespace

@@ -185,6 +185,43 @@ void WritePart(store::SnapshotScan& scan, RowExtractor& extractor, DataFileWrite
   out->status = std::move(st);
 }
 
+// Whether a report of the configuration already holds the minute of `layout`: published
+// reports are never replaced (report_layout.h).
+Result<bool> MinuteTaken(store::ObjectStore& store, const ReportLayout& layout) {
+  for (const std::string& key : layout.ReportMinuteKeys()) {
+    auto object = store.GetObject(layout.destination_bucket(), key, std::nullopt);
+    if (object.ok() && !object->is_delete_marker) return true;
+    if (!object.ok() && !object.status().IsNotFound()) return object.status();
+  }
+  return false;
+}
+
+std::string MinuteTakenReason(const ReportLayout& layout) {
+  return "A report of this configuration was already published in s3://" +
+         layout.destination_bucket() + "/" + layout.DatedFolderPrefix() +
+         "; a published report is never replaced.";
+}
+
+// The snapshot of the report, taken in a minute that holds no report of the configuration yet:
+// when the current one does, the run waits for the next minute and snapshots then.
+Result<std::vector<std::unique_ptr<store::SnapshotScan>>> SnapshotInFreeMinute(
+    store::ObjectStore& store, const ReportJobOptions& options,
+    const InventoryConfiguration& config, const store::Bucket& source,
+    const ReportJobHooks& hooks) {
+  std::string prefix = config.filter_prefix.value_or("");
+  while (true) {
+    ASSIGN_OR_RETURN(auto scans, store.NewSnapshotScans(source.name, prefix, options.Threads()));
+    ReportLayout layout(config, source.name, scans.front()->snapshot_ms());
+    ASSIGN_OR_RETURN(bool taken, MinuteTaken(store, layout));
+    if (!taken) return scans;
+    scans.clear();  // releases the snapshot while waiting
+    if (!hooks.wait_until) return Status::AlreadyExists(MinuteTakenReason(layout));
+    if (!hooks.wait_until(NextReportMinuteMs(layout.scan_start_ms()))) {
+      return Status::Aborted(kCancelledReason);
+    }
+  }
+}
+
 Result<store::Bucket> CheckDestination(store::ObjectStore& store, const ReportJobOptions& options,
                                        const InventoryConfiguration& config,
                                        const store::Bucket& source) {
@@ -324,8 +361,7 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
                  const ReportJobHooks& hooks) {
   ASSIGN_OR_RETURN(store::Bucket destination, CheckDestination(store, options, config, source));
 
-  std::string prefix = config.filter_prefix.value_or("");
-  ASSIGN_OR_RETURN(auto scans, store.NewSnapshotScans(source.name, prefix, options.Threads()));
+  ASSIGN_OR_RETURN(auto scans, SnapshotInFreeMinute(store, options, config, source, hooks));
   const int64_t snapshot_ms = scans.front()->snapshot_ms();
   run->snapshot_ms = snapshot_ms;
   ReportLayout layout(config, source.name, snapshot_ms);
@@ -440,6 +476,12 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
       abandon_all();
       return st;
     }
+  }
+  // Someone else (a remote scan) may have published into this minute while the run was writing.
+  Result<bool> taken = MinuteTaken(store, layout);
+  if (!taken.ok() || *taken) {
+    abandon_all();
+    return taken.ok() ? Status::AlreadyExists(MinuteTakenReason(layout)) : taken.status();
   }
   if (hooks.persist) {
     st = hooks.persist(*run);

@@ -4,6 +4,12 @@
 
 namespace stocktake::inventory {
 
+int64_t NextReportMinuteMs(int64_t ms) {
+  constexpr int64_t kMinuteMs = 60'000;
+  int64_t minute = ms >= 0 ? ms / kMinuteMs : -((-ms + kMinuteMs - 1) / kMinuteMs);
+  return (minute + 1) * kMinuteMs;
+}
+
 std::string ReportConfigRoot(const std::optional<std::string>& destination_prefix,
                              std::string_view source_bucket, std::string_view config_id) {
   std::string root;
@@ -44,6 +50,10 @@ std::string ReportLayout::ManifestChecksumKey() const {
 }
 
 std::string ReportLayout::SymlinkKey() const { return HivePartitionPrefix() + "symlink.txt"; }
+
+std::vector<std::string> ReportLayout::ReportMinuteKeys() const {
+  return {ManifestKey(), ManifestChecksumKey(), SymlinkKey()};
+}
 
 std::string ReportLayout::DataKey(std::string_view uuid) const {
   std::string key = DataPrefix();

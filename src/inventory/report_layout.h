@@ -7,6 +7,11 @@
 //
 // Both stamps are the scan start (= manifest creationTimestamp), in UTC.
 //
+// One report per configuration and minute (Stocktake rule, docs/differences-from-aws.md): a
+// published report is never replaced. A run whose minute already holds a report of the same
+// configuration (ReportMinuteKeys exists: an earlier run of that minute, a remote scan) waits for
+// the next minute and takes its snapshot then, so the folder stays the snapshot's minute.
+//
 // Destination prefix (Stocktake choice): absent or empty -> keys start at the source bucket name,
 // with no leading '/'. Otherwise it is joined literally, `prefix + "/" + source-bucket`, as AWS
 // does for the objects it writes; a prefix ending in '/' therefore gives `prefix//bucket/…`.
@@ -18,11 +23,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "format/report_writer.h"
 #include "inventory/config.h"
 
 namespace stocktake::inventory {
+
+// The first instant of the minute after the one holding `ms`: when a run whose minute is taken
+// may take its snapshot.
+int64_t NextReportMinuteMs(int64_t ms);
 
 // "{prefix}/{source-bucket}/{config-ID}" (no trailing '/'), per the rule above.
 std::string ReportConfigRoot(const std::optional<std::string>& destination_prefix,
@@ -50,6 +60,9 @@ class ReportLayout {
   std::string ManifestKey() const;
   std::string ManifestChecksumKey() const;
   std::string SymlinkKey() const;
+  // The keys that mark this minute as taken by a report: manifest.json, manifest.checksum and
+  // symlink.txt (any one of them exists once a publication began).
+  std::vector<std::string> ReportMinuteKeys() const;
   // {root}/data/{uuid}.{ext}; `uuid` is normally RandomUuid().
   std::string DataKey(std::string_view uuid) const;
   // s3://{destination-bucket}/{key}

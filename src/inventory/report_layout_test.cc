@@ -55,5 +55,20 @@ TEST(ReportLayoutTest, PrefixJoinedLiterally) {
   EXPECT_EQ(ReportConfigRoot(std::string("p"), "b", "id"), "p/b/id");
 }
 
+TEST(ReportLayoutTest, ReportMinuteKeysNameTheMinutesObjects) {
+  ReportLayout layout(Config(std::nullopt, format::FileFormat::kCsv), "src", kNixStamp + 59'999);
+  EXPECT_EQ(layout.ReportMinuteKeys(),
+            (std::vector<std::string>{
+                "src/nix-cache-inventory/2025-06-02T01-00Z/manifest.json",
+                "src/nix-cache-inventory/2025-06-02T01-00Z/manifest.checksum",
+                "src/nix-cache-inventory/hive/dt=2025-06-02-01-00/symlink.txt"}));
+}
+
+TEST(ReportLayoutTest, NextReportMinuteIsTheNextMinutesFirstInstant) {
+  EXPECT_EQ(NextReportMinuteMs(kNixStamp), kNixStamp + 60'000);
+  EXPECT_EQ(NextReportMinuteMs(kNixStamp + 59'999), kNixStamp + 60'000);
+  EXPECT_EQ(NextReportMinuteMs(-1), 0);
+}
+
 }  // namespace
 }  // namespace stocktake::inventory

@@ -115,6 +115,8 @@ Result<bool> Replay(const std::string& path, const std::string& text, const Scan
       it->second.done = true;
       it->second.rows = j.value("rows", uint64_t{0});
       it->second.spool_bytes = j.value("bytes", uint64_t{0});
+    } else if (event == "scan_start") {
+      state->scan_start_ms = j.value("scan_start_ms", int64_t{0});
     } else if (event == "publishing") {
       state->publishing_keys.clear();
       for (const json& k : j.value("keys", json::array())) {
@@ -208,6 +210,10 @@ Status Checkpoint::RecordPublishing(const std::vector<std::string>& keys) {
   json list = json::array();
   for (const std::string& k : keys) list.push_back(Enc(k));
   return Append(json{{"event", "publishing"}, {"keys", list}}.dump());
+}
+
+Status Checkpoint::RecordScanStart(int64_t scan_start_ms) {
+  return Append(json{{"event", "scan_start"}, {"scan_start_ms", scan_start_ms}}.dump());
 }
 
 Status Checkpoint::Remove() {

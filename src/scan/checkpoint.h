@@ -61,6 +61,8 @@ class Checkpoint {
   Status RecordSplit(uint64_t id, uint64_t new_id, const std::string& at);
   Status RecordDone(uint64_t id, uint64_t rows, uint64_t spool_bytes);
   Status RecordPublishing(const std::vector<std::string>& keys);
+  // The scan start moved (its report minute was taken before anything was listed).
+  Status RecordScanStart(int64_t scan_start_ms);
   // Deletes the journal (after a successful publication).
   Status Remove();
 

@@ -23,6 +23,22 @@ class CheckpointTest : public testing::Test {
   ScanIdentity identity_;
 };
 
+TEST_F(CheckpointTest, ReplaysAMovedScanStart) {
+  {
+    CheckpointState state;
+    bool resumed = true;
+    auto c = Checkpoint::Open(path_, identity_, 1000, &state, &resumed);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ASSERT_TRUE((*c)->RecordScanStart(60'000).ok());
+  }
+  CheckpointState state;
+  bool resumed = false;
+  auto c = Checkpoint::Open(path_, identity_, 90'000, &state, &resumed);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(resumed);
+  EXPECT_EQ(state.scan_start_ms, 60'000);
+}
+
 TEST_F(CheckpointTest, ReplaysPlanSplitsDoneAndPublishing) {
   {
     CheckpointState state;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
@@ -44,6 +45,17 @@ std::string DataContentType(format::FileFormat format) {
 }
 
 }  // namespace
+
+Result<bool> RemoteMinuteTaken(ClientPool* pool, const inventory::ReportLayout& layout) {
+  std::vector<std::string> keys = layout.ReportMinuteKeys();
+  std::atomic<bool> taken = false;
+  RETURN_IF_ERROR(pool->ParallelFor(keys.size(), [&](RemoteClient& client, size_t i) {
+    ASSIGN_OR_RETURN(bool exists, ObjectExists(client, layout.destination_bucket(), keys[i]));
+    if (exists) taken = true;
+    return Status::OK();
+  }));
+  return taken.load();
+}
 
 struct RemoteReportWriter::DataFile {
   std::string path;
@@ -139,6 +151,15 @@ Result<PublishedReport> RemoteReportWriter::Finish(
   keys.push_back(layout_.SymlinkKey());
   keys.push_back(layout_.ManifestKey());
   keys.push_back(layout_.ManifestChecksumKey());
+  // Another scan may have published into this minute meanwhile: never replace its report.
+  ASSIGN_OR_RETURN(bool taken, RemoteMinuteTaken(pool, layout_));
+  if (taken) {
+    return Status::AlreadyExists("A report of this configuration was published in s3://" +
+                                 layout_.destination_bucket() + "/" +
+                                 layout_.DatedFolderPrefix() +
+                                 " while this scan was listing; a published report is never "
+                                 "replaced. Run the scan again.");
+  }
   if (before_publish) RETURN_IF_ERROR(before_publish(keys));
 
   std::vector<std::string> written;

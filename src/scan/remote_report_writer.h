@@ -41,6 +41,10 @@ struct PublishedReport {
   uint64_t bytes = 0;
 };
 
+// Whether a report of the configuration already holds the minute of `layout` in the remote
+// destination: published reports are never replaced (report_layout.h).
+Result<bool> RemoteMinuteTaken(ClientPool* pool, const inventory::ReportLayout& layout);
+
 class RemoteReportWriter {
  public:
   // `config` names the destination (ARN, prefix), format, versions, fields and filter prefix;

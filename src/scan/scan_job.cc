@@ -137,6 +137,7 @@ class Scan {
     return RemoteClientOptions{settings, options_.retry, &requests_};
   }
   Status Prepare();
+  Status MoveToFreeMinute();
   Status ListAndWrite(RemoteReportWriter* writer);
   std::string RenderProgress();
 
@@ -178,6 +179,7 @@ Status Scan::Prepare() {
     }
     return Status::OK();
   }));
+  RETURN_IF_ERROR(MoveToFreeMinute());
   RETURN_IF_ERROR(CheckBucket(*source_, options_.source.bucket, "source"));
 
   std::vector<inventory::FieldId> fields = inventory::ReportFields(options_.config);
@@ -208,6 +210,29 @@ Status Scan::Prepare() {
   scheduler_ = std::make_unique<PartitionScheduler>(checkpoint_.get(), options_.source.prefix);
   scheduler_->Load(state_.partitions);
   return Status::OK();
+}
+
+// A published report is never replaced (report_layout.h): when the scan's minute already holds
+// a report of this configuration in the destination, the scan waits for the next minute and
+// starts then.
+Status Scan::MoveToFreeMinute() {
+  while (true) {
+    inventory::ReportLayout layout(options_.config, options_.source.bucket, state_.scan_start_ms);
+    ASSIGN_OR_RETURN(bool taken, RemoteMinuteTaken(destination_pool_.get(), layout));
+    if (!taken) return Status::OK();
+    std::fprintf(stderr,
+                 "s3://%s/%s already holds a report of this configuration; waiting for the next "
+                 "minute (a published report is never replaced)\n",
+                 layout.destination_bucket().c_str(), layout.DatedFolderPrefix().c_str());
+    int64_t next_minute_ms = inventory::NextReportMinuteMs(state_.scan_start_ms);
+    int64_t now_ms = SystemClock::Default()->NowMillis();
+    while (now_ms < next_minute_ms) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(next_minute_ms - now_ms));
+      now_ms = SystemClock::Default()->NowMillis();
+    }
+    state_.scan_start_ms = now_ms;
+    RETURN_IF_ERROR(checkpoint_->RecordScanStart(state_.scan_start_ms));
+  }
 }
 
 std::string Scan::RenderProgress() {

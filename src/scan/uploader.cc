@@ -156,6 +156,17 @@ Status DeleteObject(RemoteClient& client, const std::string& bucket, const std::
   return Expect2xx(call, r);
 }
 
+Result<bool> ObjectExists(RemoteClient& client, const std::string& bucket, const std::string& key) {
+  s3::S3Call call;
+  call.method = "HEAD";
+  call.bucket = bucket;
+  call.key = key;
+  auto r = client.Send(call);
+  if (r.ok() && r->status == 404) return false;  // also a delete marker on top
+  RETURN_IF_ERROR(Expect2xx(call, r));
+  return true;
+}
+
 Status CheckBucket(RemoteClient& client, const std::string& bucket, std::string_view role) {
   s3::S3Call call;
   call.method = "HEAD";

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
 #include "common/status.h"
 #include "scan/remote_client.h"
 
@@ -27,6 +28,9 @@ Status PutObjectFile(RemoteClient& client, const std::string& bucket, const std:
 
 // DeleteObject; a missing object is not an error.
 Status DeleteObject(RemoteClient& client, const std::string& bucket, const std::string& key);
+
+// HeadObject: whether `key` exists now (its latest version is not a delete marker).
+Result<bool> ObjectExists(RemoteClient& client, const std::string& bucket, const std::string& key);
 
 // HeadBucket: NotFound / PermissionDenied with a message a person can act on.
 Status CheckBucket(RemoteClient& client, const std::string& bucket, std::string_view role);

@@ -37,6 +37,12 @@ class ReadmeWalkthroughTest(unittest.TestCase):
                                           r"\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json")
             self.assertIn("manifest.checksum", proc.stdout)
             self.assertIn("hive/dt=", proc.stdout)
+            # Two distinct reports: the configuration's first and the on-demand one, each in
+            # its own minute, neither replaced.
+            folders = re.findall(r"reports/photos/daily-csv/(\d{4}-\d\d-\d\dT\d\d-\d\dZ)/"
+                                 r"manifest\.checksum", proc.stdout)
+            self.assertEqual(len(set(folders)), 2, proc.stdout)
+            self.assertEqual(len(folders), 2, proc.stdout)
         finally:
             server.cleanup()
 
