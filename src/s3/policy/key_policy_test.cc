@@ -5,7 +5,7 @@
 #include "s3/policy/evaluator.h"
 #include "s3/policy/parser.h"
 #include "s3/policy/policy_errors.h"
-#include "s3/policy/test_util.h"
+#include "s3/policy/testing/test_util.h"
 
 namespace stocktake::s3::policy {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "s3/policy/test_util.h"
+#include "s3/policy/testing/test_util.h"
 
 namespace stocktake::s3::policy {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "s3/policy/policy_errors.h"
 #include "s3/policy/public_policy.h"
-#include "s3/policy/test_util.h"
+#include "s3/policy/testing/test_util.h"
 
 namespace stocktake::s3::policy {
 namespace {
