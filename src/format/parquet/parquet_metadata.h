@@ -9,15 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "format/parquet/parquet_wire.h"
+
 namespace stocktake::format::parquet {
 
-// parquet.thrift enum values. On-disk constants: do not change.
-enum class Type : int32_t { kBoolean = 0, kInt32 = 1, kInt64 = 2, kByteArray = 6 };
-enum class ConvertedType : int32_t { kUtf8 = 0, kTimestampMillis = 9 };
-enum class Repetition : int32_t { kRequired = 0, kOptional = 1 };
-enum class Encoding : int32_t { kPlain = 0, kRle = 3, kRleDictionary = 8 };
-enum class CompressionCodec : int32_t { kUncompressed = 0, kSnappy = 1 };
-enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2 };
+// The parquet.thrift enums (Type, ConvertedType, Repetition, Encoding, CompressionCodec,
+// PageType) are in parquet_wire.h, shared with the reader.
 
 // Which LogicalType union member a SchemaElement carries (parquet.thrift `LogicalType`).
 enum class LogicalType { kNone, kString, kTimestampMillisUtc };

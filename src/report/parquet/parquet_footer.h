@@ -10,43 +10,24 @@
 #include <vector>
 
 #include "common/result.h"
+#include "format/parquet/parquet_wire.h"
 
 namespace stocktake::report::parquet {
 
-// parquet.thrift enum values. On-disk constants: do not change.
-enum class PhysicalType : int32_t {
-  kBoolean = 0,
-  kInt32 = 1,
-  kInt64 = 2,
-  kInt96 = 3,
-  kFloat = 4,
-  kDouble = 5,
-  kByteArray = 6,
-  kFixedLenByteArray = 7,
-};
-enum class Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
-enum class Encoding : int32_t {
-  kPlain = 0,
-  kPlainDictionary = 2,
-  kRle = 3,
-  kBitPacked = 4,
-  kDeltaBinaryPacked = 5,
-  kDeltaLengthByteArray = 6,
-  kDeltaByteArray = 7,
-  kRleDictionary = 8,
-  kByteStreamSplit = 9,
-};
-enum class Codec : int32_t { kUncompressed = 0, kSnappy = 1, kGzip = 2 };
-enum class PageType : int32_t {
-  kDataPage = 0,
-  kIndexPage = 1,
-  kDictionaryPage = 2,
-  kDataPageV2 = 3
-};
+// parquet.thrift enum values: one definition for the writer and this reader
+// (format/parquet/parquet_wire.h).
+using PhysicalType = format::parquet::Type;
+using format::parquet::Encoding;
+using format::parquet::PageType;
+using format::parquet::Repetition;
+using Codec = format::parquet::CompressionCodec;
 // ConvertedType values this reader interprets.
-inline constexpr int32_t kConvertedUtf8 = 0;
-inline constexpr int32_t kConvertedTimestampMillis = 9;
-inline constexpr int32_t kConvertedTimestampMicros = 10;
+inline constexpr int32_t kConvertedUtf8 =
+    static_cast<int32_t>(format::parquet::ConvertedType::kUtf8);
+inline constexpr int32_t kConvertedTimestampMillis =
+    static_cast<int32_t>(format::parquet::ConvertedType::kTimestampMillis);
+inline constexpr int32_t kConvertedTimestampMicros =
+    static_cast<int32_t>(format::parquet::ConvertedType::kTimestampMicros);
 
 enum class TimeUnit { kNone, kMillis, kMicros, kNanos };
 
