@@ -53,22 +53,4 @@ std::string FileSchemaString(FileFormat format, const Schema& schema) {
   return out;
 }
 
-const char* FileFormatName(FileFormat format) {
-  switch (format) {
-    case FileFormat::kCsv: return "CSV";
-    case FileFormat::kOrc: return "ORC";
-    case FileFormat::kParquet: return "Parquet";
-  }
-  return "CSV";
-}
-
-const char* FileExtension(FileFormat format) {
-  switch (format) {
-    case FileFormat::kCsv: return "csv.gz";
-    case FileFormat::kOrc: return "orc";
-    case FileFormat::kParquet: return "parquet";
-  }
-  return "csv.gz";
-}
-
 }  // namespace stocktake::format

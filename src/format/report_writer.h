@@ -42,6 +42,10 @@ class ReportWriter {
   virtual uint64_t EstimatedFileBytes() const = 0;
 };
 
+// The writer of `format`: the one place that picks a writer by format.
+std::unique_ptr<ReportWriter> NewReportWriter(FileFormat format, const Schema& schema,
+                                              io::OutputStream* out, const WriterOptions& options);
+
 std::unique_ptr<ReportWriter> NewCsvGzipWriter(const Schema& schema, io::OutputStream* out,
                                                const WriterOptions& options);
 std::unique_ptr<ReportWriter> NewOrcWriter(const Schema& schema, io::OutputStream* out,

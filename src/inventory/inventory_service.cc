@@ -285,8 +285,9 @@ void InventoryService::Execute(RunRecord run) {
         }
         return !store_->GetInventoryConfig(run.bucket, run.config_id).ok();
       };
-      hooks.wait_until = [this, &hooks](int64_t until_ms) {
+      hooks.wait_for = [this, &hooks](int64_t duration_ms) {
         // Polls the clock, so that a ManualClock moved by a test ends the wait too.
+        const int64_t until_ms = clock_->NowMillis() + duration_ms;
         while (clock_->NowMillis() < until_ms) {
           if (hooks.cancelled()) return false;
           std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <thread>
@@ -11,7 +9,7 @@
 
 #include "common/crypto.h"
 #include "inventory/fields.h"
-#include "inventory/manifest.h"
+#include "inventory/report_assembly.h"
 #include "inventory/report_layout.h"
 #include "io/output_stream.h"
 #include "store/sse.h"
@@ -24,109 +22,30 @@ constexpr const char* kAccessDeniedReason =
     "S3 doesn't have access to the destination bucket or KMS key. Ask the owner of the "
     "destination bucket or KMS key to grant the necessary access and then try again.";
 
-// Failpoint for crash tests: STOCKTAKE_FAILPOINT_PUBLISH_DELAY_MS pauses before each object of
-// the publication, so a test can kill the server between data files and the manifest.
-void PublishFailpoint() {
-  static const int delay_ms = [] {
-    const char* v = std::getenv("STOCKTAKE_FAILPOINT_PUBLISH_DELAY_MS");
-    return v ? std::atoi(v) : 0;
-  }();
-  if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-}
-
-// io::OutputStream over a store blob: Close() makes the blob durable (not yet visible).
-class BlobOutputStream final : public io::OutputStream {
+// A data file as a store blob: durable once its writer closes it, published in place (PutObject
+// names the blob), so that publication copies nothing.
+class BlobDataFile final : public PendingDataFile, private io::OutputStream {
  public:
-  explicit BlobOutputStream(store::BlobWriter* blob) : blob_(blob) {}
-  Status Write(std::string_view data) override {
-    bytes_ += data.size();
-    return blob_->Write(data);
+  explicit BlobDataFile(std::unique_ptr<store::BlobWriter> blob) : blob_(std::move(blob)) {}
+
+  io::OutputStream* stream() override { return this; }
+  uint64_t size() const override { return blob_->size(); }
+  std::string md5_hex() const override { return blob_->md5_hex(); }
+  void Abandon() override {
+    if (!kept_) blob_->Abandon();
+    kept_ = true;
   }
+  const std::string& blob_id() const { return blob_->blob_id(); }
+  // The blob now belongs to an object: Abandon() leaves it alone.
+  void MarkPublished() { kept_ = true; }
+
+ private:
+  Status Write(std::string_view data) override { return blob_->Write(data); }
   Status Close() override { return blob_->Finish(); }
-  uint64_t bytes_written() const override { return bytes_; }
+  uint64_t bytes_written() const override { return blob_->size(); }
 
- private:
-  store::BlobWriter* blob_;
-  uint64_t bytes_ = 0;
-};
-
-// A finished data file, durable but not yet published.
-struct PendingFile {
-  std::unique_ptr<store::BlobWriter> blob;
-  ManifestFile manifest_entry;
-};
-
-std::unique_ptr<format::ReportWriter> NewWriter(format::FileFormat format,
-                                                const format::Schema& schema, io::OutputStream* out,
-                                                const format::WriterOptions& options) {
-  switch (format) {
-    case format::FileFormat::kCsv:
-      return format::NewCsvGzipWriter(schema, out, options);
-    case format::FileFormat::kOrc:
-      return format::NewOrcWriter(schema, out, options);
-    case format::FileFormat::kParquet:
-      return format::NewParquetWriter(schema, out, options);
-  }
-  return nullptr;
-}
-
-// Writes the data files of one report; each is closed at a key boundary past the row limit.
-class DataFileWriter {
- public:
-  DataFileWriter(store::ObjectStore& store, const ReportJobOptions& options,
-                 const ReportLayout& layout, const format::Schema& schema,
-                 const store::BlobEncryption& encryption)
-      : store_(store),
-        options_(options),
-        layout_(layout),
-        schema_(schema),
-        encryption_(encryption) {}
-
-  Status Open() {
-    ASSIGN_OR_RETURN(blob_, store_.NewBlob(encryption_));
-    blob_stream_ = std::make_unique<BlobOutputStream>(blob_.get());
-    writer_ = NewWriter(layout_.format(), schema_, blob_stream_.get(), options_.writer);
-    if (writer_ == nullptr) {
-      return Status::FailedPrecondition(std::string("the ") +
-                                        format::FileFormatName(layout_.format()) +
-                                        " report format is not available in this build");
-    }
-    return Status::OK();
-  }
-
-  bool is_open() const { return writer_ != nullptr; }
-  uint64_t rows_in_file() const { return writer_ ? writer_->rows_written() : 0; }
-
-  Status Add(const format::RowBatch& batch) { return writer_->Add(batch); }
-
-  Status Close(std::vector<PendingFile>* files) {
-    RETURN_IF_ERROR(writer_->Finish());
-    PendingFile file;
-    file.manifest_entry.key = layout_.DataKey(RandomUuid());
-    // The blob hashed the plaintext it stored: the manifest's size and MD5 of the object.
-    file.manifest_entry.size = blob_->size();
-    file.manifest_entry.md5_hex = blob_->md5_hex();
-    file.blob = std::move(blob_);
-    files->push_back(std::move(file));
-    writer_.reset();
-    blob_stream_.reset();
-    return Status::OK();
-  }
-
-  void Abandon() {
-    if (writer_) writer_->Abandon();
-    if (blob_) blob_->Abandon();
-  }
-
- private:
-  store::ObjectStore& store_;
-  const ReportJobOptions& options_;
-  const ReportLayout& layout_;
-  const format::Schema& schema_;
-  const store::BlobEncryption& encryption_;
   std::unique_ptr<store::BlobWriter> blob_;
-  std::unique_ptr<BlobOutputStream> blob_stream_;
-  std::unique_ptr<format::ReportWriter> writer_;
+  bool kept_ = false;
 };
 
 // Smaller Parquet row groups / ORC stripes compress worse and make readers seek more.
@@ -134,93 +53,6 @@ constexpr uint64_t kMinRowGroupBytes = uint64_t{16} << 20;
 
 constexpr const char* kCancelledReason =
     "The run was cancelled: its inventory configuration was deleted or the server is stopping.";
-
-// What one part of the snapshot (one thread) produced: finished data files, in key order.
-struct PartOutput {
-  std::vector<PendingFile> files;
-  uint64_t rows = 0;
-  Status status;
-};
-
-// Writes the rows of one snapshot part into its own data files. `should_stop` is polled between
-// batches (cancellation, or another part failed).
-void WritePart(store::SnapshotScan& scan, RowExtractor& extractor, DataFileWriter& file,
-               const ReportJobOptions& options, const std::function<Status()>& should_stop,
-               PartOutput* out) {
-  format::RowBatch batch(extractor.schema().size());
-  store::ObjectVersion version;
-  std::string last_key;
-  auto flush_batch = [&]() -> Status {
-    if (batch.num_rows() == 0) return Status::OK();
-    Status st = file.Add(batch);
-    batch.Clear();
-    return st;
-  };
-  Status st;
-  while (st.ok() && scan.Next(&version)) {
-    extractor.Observe(version);
-    if (!extractor.Includes(version)) continue;
-    // Split only between keys, so that each key's versions stay in one file.
-    if (file.is_open() && version.key != last_key &&
-        file.rows_in_file() + batch.num_rows() >= options.max_rows_per_file) {
-      st = flush_batch();
-      if (st.ok()) st = file.Close(&out->files);
-    }
-    if (st.ok() && !file.is_open()) st = file.Open();
-    if (!st.ok()) break;
-    extractor.Append(version, &batch);
-    last_key.assign(version.key);
-    ++out->rows;
-    if (batch.num_rows() >= options.batch_rows) {
-      st = flush_batch();
-      if (st.ok()) st = should_stop();
-    }
-  }
-  if (st.ok()) st = scan.status();
-  if (st.ok() && file.is_open()) {
-    st = flush_batch();
-    if (st.ok()) st = file.Close(&out->files);
-  }
-  if (!st.ok() && file.is_open()) file.Abandon();
-  out->status = std::move(st);
-}
-
-// Whether a report of the configuration already holds the minute of `layout`: published
-// reports are never replaced (report_layout.h).
-Result<bool> MinuteTaken(store::ObjectStore& store, const ReportLayout& layout) {
-  for (const std::string& key : layout.ReportMinuteKeys()) {
-    auto object = store.GetObject(layout.destination_bucket(), key, std::nullopt);
-    if (object.ok() && !object->is_delete_marker) return true;
-    if (!object.ok() && !object.status().IsNotFound()) return object.status();
-  }
-  return false;
-}
-
-std::string MinuteTakenReason(const ReportLayout& layout) {
-  return "A report of this configuration was already published in s3://" +
-         layout.destination_bucket() + "/" + layout.DatedFolderPrefix() +
-         "; a published report is never replaced.";
-}
-
-// The snapshot of the report, taken in a minute that holds no report of the configuration yet:
-// when the current one does, the run waits for the next minute and snapshots then.
-Result<std::vector<std::unique_ptr<store::SnapshotScan>>> SnapshotInFreeMinute(
-    store::ObjectStore& store, const ReportJobOptions& options,
-    const InventoryConfiguration& config, const store::Bucket& source,
-    const ReportJobHooks& hooks) {
-  std::string prefix = config.filter_prefix.value_or("");
-  while (true) {
-    ASSIGN_OR_RETURN(auto scans, store.NewSnapshotScans(source.name, prefix, options.Threads()));
-    ReportLayout layout(config, source.name, scans.front()->snapshot_ms());
-    ASSIGN_OR_RETURN(bool taken, MinuteTaken(store, layout));
-    if (!taken) return scans;
-    scans.clear();  // releases the snapshot while waiting
-    if (!hooks.wait_until) return Status::AlreadyExists(MinuteTakenReason(layout));
-    if (!hooks.wait_until(NextReportMinuteMs(layout.scan_start_ms()))) {
-      return Status::Aborted(kCancelledReason);
-    }
-  }
-}
 
 Result<store::Bucket> CheckDestination(store::ObjectStore& store, const ReportJobOptions& options,
                                        const InventoryConfiguration& config,
@@ -330,7 +162,6 @@ store::ObjectVersion ReportObject(const store::Bucket& destination, const Report
 
 Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
                     std::string_view bytes) {
-  PublishFailpoint();
   store::BlobEncryption encryption;
   encryption.mode = version.encryption;
   encryption.kms_key_id = version.kms_key_id;
@@ -349,6 +180,99 @@ Status PublishBytes(store::ObjectStore& store, store::ObjectVersion version,
   return put.status();
 }
 
+// The store as both ends of a native report: data files are blobs of the destination's
+// encryption, published in place.
+class StoreReportTarget final : public DataFileSink, public ReportDestination {
+ public:
+  StoreReportTarget(store::ObjectStore& store, const store::Bucket& destination,
+                    const ReportSse& sse)
+      : store_(store), destination_(destination), sse_(sse) {}
+
+  Result<std::unique_ptr<PendingDataFile>> NewDataFile() override {
+    ASSIGN_OR_RETURN(auto blob, store_.NewBlob(sse_.blob));
+    return std::unique_ptr<PendingDataFile>(new BlobDataFile(std::move(blob)));
+  }
+
+  Result<bool> Exists(const std::string& key) override {
+    auto object = store_.GetObject(destination_.name, key, std::nullopt);
+    if (object.ok()) return !object->is_delete_marker;
+    if (object.status().IsNotFound()) return false;
+    return object.status();
+  }
+
+  Status PutDataFiles(std::vector<AssembledFile>& files, std::string_view content_type,
+                      std::vector<std::string>* written) override {
+    for (AssembledFile& f : files) {
+      PublishFailpoint();
+      // Created by NewDataFile above.
+      auto& blob = static_cast<BlobDataFile&>(*f.file);
+      store::ObjectVersion object =
+          ReportObject(destination_, sse_, f.entry.key, std::string(content_type));
+      object.size = f.entry.size;
+      object.etag = f.entry.md5_hex;
+      object.blob_id = blob.blob_id();
+      RETURN_IF_ERROR(
+          store_.PutObject(std::move(object)).status().WithContext("publishing a data file"));
+      blob.MarkPublished();
+      written->push_back(f.entry.key);
+    }
+    return Status::OK();
+  }
+
+  Status PutBytes(const std::string& key, std::string_view bytes,
+                  std::string_view content_type) override {
+    return PublishBytes(store_, ReportObject(destination_, sse_, key, std::string(content_type)),
+                        bytes);
+  }
+
+  Status Delete(const std::string& key) override {
+    return store_.DeleteObject(destination_.name, key, std::nullopt).status();
+  }
+
+ private:
+  store::ObjectStore& store_;
+  const store::Bucket& destination_;
+  const ReportSse& sse_;
+};
+
+// The snapshot of the report, taken in a minute that holds no report of the configuration yet:
+// when the current one does, the run waits for the next minute and snapshots then.
+Result<std::vector<std::unique_ptr<store::SnapshotScan>>> SnapshotInFreeMinute(
+    store::ObjectStore& store, ReportDestination& destination, const ReportJobOptions& options,
+    const InventoryConfiguration& config, const store::Bucket& source,
+    const ReportJobHooks& hooks) {
+  std::string prefix = config.filter_prefix.value_or("");
+  while (true) {
+    ASSIGN_OR_RETURN(auto scans, store.NewSnapshotScans(source.name, prefix, options.Threads()));
+    ReportLayout layout(config, source.name, scans.front()->snapshot_ms());
+    ASSIGN_OR_RETURN(bool taken, MinuteTaken(destination, layout));
+    if (!taken) return scans;
+    scans.clear();  // releases the snapshot while waiting
+    if (!hooks.wait_for) return Status::AlreadyExists(MinuteTakenReason(layout));
+    // A duration, not an instant: the snapshot's time is the store's clock.
+    if (!hooks.wait_for(NextReportMinuteMs(layout.scan_start_ms()) - layout.scan_start_ms())) {
+      return Status::Aborted(kCancelledReason);
+    }
+  }
+}
+
+// Writes the rows of one snapshot part into its own data files. `should_stop` is polled every
+// `poll_every` scanned versions (cancellation, or another part failed).
+Status WritePart(store::SnapshotScan& scan, DataFileAssembler& assembler, size_t poll_every,
+                 const std::function<Status()>& should_stop) {
+  store::ObjectVersion version;
+  Status st;
+  size_t scanned = 0;
+  while (st.ok() && scan.Next(&version)) {
+    st = assembler.Add(version);
+    if (st.ok() && ++scanned % poll_every == 0) st = should_stop();
+  }
+  if (st.ok()) st = scan.status();
+  if (st.ok()) st = assembler.Finish(/*at_least_one_file=*/false);
+  if (!st.ok()) assembler.Abandon();
+  return st;
+}
+
 }  // namespace
 
 int ReportJobOptions::Threads() const {
@@ -360,15 +284,17 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
                  const InventoryConfiguration& config, const store::Bucket& source, RunRecord* run,
                  const ReportJobHooks& hooks) {
   ASSIGN_OR_RETURN(store::Bucket destination, CheckDestination(store, options, config, source));
+  ASSIGN_OR_RETURN(ReportSse sse,
+                   ResolveReportEncryption(store, options, config, source, destination));
+  StoreReportTarget target(store, destination, sse);
 
-  ASSIGN_OR_RETURN(auto scans, SnapshotInFreeMinute(store, options, config, source, hooks));
+  ASSIGN_OR_RETURN(auto scans,
+                   SnapshotInFreeMinute(store, target, options, config, source, hooks));
   const int64_t snapshot_ms = scans.front()->snapshot_ms();
   run->snapshot_ms = snapshot_ms;
   ReportLayout layout(config, source.name, snapshot_ms);
   // Fail before scanning when S3 may not even write the manifest (the usual refusal).
   RETURN_IF_ERROR(AuthorizeDelivery(options, source, destination, layout.ManifestKey()));
-  ASSIGN_OR_RETURN(ReportSse sse,
-                   ResolveReportEncryption(store, options, config, source, destination));
 
   // LifecycleExpirationDate evaluates the source bucket's rules as they are at the run.
   ASSIGN_OR_RETURN(std::vector<store::LifecycleRule> lifecycle_rules,
@@ -397,15 +323,15 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     return std::make_unique<RowExtractor>(config, std::move(context));
   };
   // Parts buffer row groups (stripes) at once: together they keep to the configured budget.
-  ReportJobOptions part_options = options;
-  part_options.writer.row_group_bytes =
+  AssemblyOptions assembly{options.max_rows_per_file, options.batch_rows, options.writer};
+  assembly.writer.row_group_bytes =
       std::max(options.writer.row_group_bytes / scans.size(), kMinRowGroupBytes);
   std::vector<std::unique_ptr<RowExtractor>> extractors;
-  std::vector<std::unique_ptr<DataFileWriter>> writers;
+  std::vector<std::unique_ptr<DataFileAssembler>> assemblers;
   for (size_t i = 0; i < scans.size(); ++i) {
     extractors.push_back(new_extractor());
-    writers.push_back(std::make_unique<DataFileWriter>(store, part_options, layout,
-                                                       extractors.back()->schema(), sse.blob));
+    assemblers.push_back(
+        std::make_unique<DataFileAssembler>(layout, extractors.back().get(), &target, assembly));
   }
   const format::Schema& schema = extractors.front()->schema();
 
@@ -418,11 +344,11 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     if (hooks.cancelled && hooks.cancelled()) return Status::Aborted(kCancelledReason);
     return Status::OK();
   };
-  std::vector<PartOutput> parts(scans.size());
+  std::vector<Status> part_status(scans.size());
   auto run_part = [&](size_t i) {
-    WritePart(*scans[i], *extractors[i], *writers[i], options, should_stop, &parts[i]);
+    part_status[i] = WritePart(*scans[i], *assemblers[i], options.batch_rows, should_stop);
     int none = -1;
-    if (!parts[i].status.ok()) first_failed_part.compare_exchange_strong(none, static_cast<int>(i));
+    if (!part_status[i].ok()) first_failed_part.compare_exchange_strong(none, static_cast<int>(i));
   };
   {
     std::vector<std::jthread> threads;
@@ -430,22 +356,22 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     run_part(0);
   }
 
-  std::vector<PendingFile> files;
-  uint64_t rows = 0;
   // The failure that stopped the others, not the "another part failed" they answered.
-  Status st = first_failed_part >= 0 ? parts[first_failed_part].status : Status::OK();
-  for (PartOutput& part : parts) {
-    rows += part.rows;
-    for (PendingFile& f : part.files) files.push_back(std::move(f));
+  Status st = first_failed_part >= 0 ? part_status[first_failed_part] : Status::OK();
+  std::vector<AssembledFile> files;
+  uint64_t rows = 0;
+  for (auto& assembler : assemblers) {
+    rows += assembler->rows();
+    for (AssembledFile& f : assembler->TakeFiles()) files.push_back(std::move(f));
   }
   // An empty report still has one (empty) data file, so readers find its schema.
   if (st.ok() && files.empty()) {
-    st = writers.front()->Open();
-    if (st.ok()) st = writers.front()->Close(&files);
+    st = assemblers.front()->Finish(/*at_least_one_file=*/true);
+    files = assemblers.front()->TakeFiles();
   }
   if (st.ok() && hooks.cancelled && hooks.cancelled()) st = Status::Aborted(kCancelledReason);
   auto abandon_all = [&files]() {
-    for (PendingFile& f : files) f.blob->Abandon();
+    for (AssembledFile& f : files) f.file->Abandon();
   };
   if (!st.ok()) {
     abandon_all();
@@ -453,21 +379,9 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
   }
 
   // Publication. Record every key first, so a crash part-way is cleaned up before the redo.
-  Manifest manifest;
-  manifest.source_bucket = source.name;
-  manifest.destination_bucket_arn = layout.destination_bucket_arn();
-  manifest.creation_timestamp_ms = layout.scan_start_ms();
-  manifest.file_format = layout.format();
-  manifest.file_schema = format::FileSchemaString(layout.format(), schema);
-  run->publishing_keys.clear();
-  for (const PendingFile& f : files) {
-    manifest.files.push_back(f.manifest_entry);
-    run->publishing_keys.push_back(f.manifest_entry.key);
-    run->bytes += f.manifest_entry.size;
-  }
-  run->publishing_keys.push_back(layout.SymlinkKey());
-  run->publishing_keys.push_back(layout.ManifestKey());
-  run->publishing_keys.push_back(layout.ManifestChecksumKey());
+  Manifest manifest = BuildReportManifest(layout, schema, files);
+  run->publishing_keys = PublicationKeys(layout, manifest);
+  for (const ManifestFile& f : manifest.files) run->bytes += f.size;
   run->rows = rows;
   run->files = files.size();
   for (const std::string& key : run->publishing_keys) {
@@ -478,7 +392,7 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
     }
   }
   // Someone else (a remote scan) may have published into this minute while the run was writing.
-  Result<bool> taken = MinuteTaken(store, layout);
+  Result<bool> taken = MinuteTaken(target, layout);
   if (!taken.ok() || *taken) {
     abandon_all();
     return taken.ok() ? Status::AlreadyExists(MinuteTakenReason(layout)) : taken.status();
@@ -490,32 +404,7 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
       return st;
     }
   }
-  for (size_t i = 0; i < files.size(); ++i) {
-    PendingFile& f = files[i];
-    PublishFailpoint();
-    store::ObjectVersion object =
-        ReportObject(destination, sse, f.manifest_entry.key,
-                     layout.format() == format::FileFormat::kCsv ? "application/gzip"
-                                                                 : "application/octet-stream");
-    object.size = f.manifest_entry.size;
-    object.etag = f.manifest_entry.md5_hex;
-    object.blob_id = f.blob->blob_id();
-    auto put = store.PutObject(std::move(object));
-    if (!put.ok()) {
-      for (size_t j = i; j < files.size(); ++j) files[j].blob->Abandon();
-      return put.status().WithContext("publishing a data file");
-    }
-  }
-  std::string manifest_json = BuildManifestJson(manifest);
-  RETURN_IF_ERROR(PublishBytes(store,
-                               ReportObject(destination, sse, layout.SymlinkKey(), "text/plain"),
-                               BuildSymlinkTxt(layout.destination_bucket(), manifest.files)));
-  RETURN_IF_ERROR(
-      PublishBytes(store, ReportObject(destination, sse, layout.ManifestKey(), "application/json"),
-                   manifest_json));
-  RETURN_IF_ERROR(PublishBytes(
-      store, ReportObject(destination, sse, layout.ManifestChecksumKey(), "text/plain"),
-      BuildManifestChecksum(manifest_json)));
+  RETURN_IF_ERROR(PublishReport(target, layout, manifest, files));
   run->manifest_key = layout.ManifestKey();
   run->publishing_keys.clear();
   return Status::OK();

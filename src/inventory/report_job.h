@@ -49,10 +49,10 @@ struct ReportJobHooks {
   std::function<Status(const RunRecord&)> persist;
   // True when the run must stop (configuration deleted, server stopping).
   std::function<bool()> cancelled;
-  // Sleeps until the clock reads `ms`; false when the run was cancelled meanwhile. A run whose
-  // minute already holds a report waits for the next minute (report_layout.h). Null: such a run
-  // fails instead of waiting.
-  std::function<bool(int64_t ms)> wait_until;
+  // Sleeps for `duration_ms`; false when the run was cancelled meanwhile. A run whose minute
+  // already holds a report waits for the next minute (report_layout.h). Null: such a run fails
+  // instead of waiting.
+  std::function<bool(int64_t duration_ms)> wait_for;
 };
 
 // Runs the report for `config` of `source`; fills `run` (snapshot time, rows, bytes, files,

@@ -1,15 +1,14 @@
 // RemoteReportWriter: the report of a scan, from versions arriving in key order (newest version
-// first), with AWS's layout and manifest, published into an S3 destination. It mirrors
-// inventory::RunReport (report_job.cc) with local files in place of store blobs:
-//   Add: RowExtractor -> RowBatch -> ReportWriter per data file (CSV.gz | ORC | Parquet) into a
-//        local file, through an MD5-hashing stream; a file is closed at the first key boundary
-//        past max_rows_per_file, so files cover disjoint key ranges;
-//   Finish: data files (in parallel; multipart above the threshold), then symlink.txt, then
-//        manifest.json, then manifest.checksum last: the commit point consumers wait for.
+// first), assembled as native reports are (inventory/report_assembly.h) with local files in place
+// of store blobs, and published into an S3 destination:
+//   Add: DataFileAssembler -> data files in the work directory, MD5 while writing;
+//   Finish: data files (uploaded in parallel; multipart above the threshold), then symlink.txt,
+//        manifest.json, and manifest.checksum last: the commit point consumers wait for.
 // Nothing is written to the destination before Finish; a Finish that fails deletes what it
 // wrote (best effort). Not thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,7 +18,7 @@
 #include "format/report_writer.h"
 #include "inventory/config.h"
 #include "inventory/fields.h"
-#include "inventory/manifest.h"
+#include "inventory/report_assembly.h"
 #include "inventory/report_layout.h"
 #include "scan/client_pool.h"
 #include "scan/uploader.h"
@@ -41,9 +40,37 @@ struct PublishedReport {
   uint64_t bytes = 0;
 };
 
-// Whether a report of the configuration already holds the minute of `layout` in the remote
-// destination: published reports are never replaced (report_layout.h).
-Result<bool> RemoteMinuteTaken(ClientPool* pool, const inventory::ReportLayout& layout);
+// Data files as local files under a work directory, until they are uploaded.
+class LocalDataFileSink final : public inventory::DataFileSink {
+ public:
+  LocalDataFileSink(std::string work_dir, format::FileFormat format)
+      : work_dir_(std::move(work_dir)), format_(format) {}
+  Result<std::unique_ptr<inventory::PendingDataFile>> NewDataFile() override;
+
+ private:
+  std::string work_dir_;
+  format::FileFormat format_;
+  std::atomic<int> next_file_ = 0;
+};
+
+// A destination bucket on an S3 store, reached with the clients of `pool`. Publishes data files
+// of a LocalDataFileSink only.
+class RemoteReportDestination final : public inventory::ReportDestination {
+ public:
+  RemoteReportDestination(ClientPool* pool, std::string bucket, UploadOptions upload)
+      : pool_(pool), bucket_(std::move(bucket)), upload_(upload) {}
+  Result<bool> Exists(const std::string& key) override;
+  Status PutDataFiles(std::vector<inventory::AssembledFile>& files, std::string_view content_type,
+                      std::vector<std::string>* written) override;
+  Status PutBytes(const std::string& key, std::string_view bytes,
+                  std::string_view content_type) override;
+  Status Delete(const std::string& key) override;
+
+ private:
+  ClientPool* pool_;
+  std::string bucket_;
+  UploadOptions upload_;
+};
 
 class RemoteReportWriter {
  public:
@@ -52,10 +79,9 @@ class RemoteReportWriter {
   RemoteReportWriter(const inventory::InventoryConfiguration& config,
                      const std::string& source_bucket, int64_t scan_start_ms,
                      inventory::ExtractContext context, RemoteReportOptions options);
-  ~RemoteReportWriter();
 
   // Appends `version` when it is a row of the report (RowExtractor::Includes).
-  Status Add(const store::ObjectVersion& version);
+  Status Add(const store::ObjectVersion& version) { return assembler_.Add(version); }
 
   // Finishes the data files and publishes the report with `pool` (clients of the destination).
   // `before_publish` receives every key about to be written, before the first write.
@@ -64,33 +90,17 @@ class RemoteReportWriter {
       const std::function<Status(const std::vector<std::string>&)>& before_publish);
 
   // Gives up: deletes the local files. Also done by the destructor.
-  void Abandon();
+  void Abandon() { assembler_.Abandon(); }
 
-  uint64_t rows() const { return rows_; }
+  uint64_t rows() const { return assembler_.rows(); }
   const inventory::ReportLayout& layout() const { return layout_; }
 
  private:
-  struct DataFile;
-  struct Finished {
-    std::string path;
-    inventory::ManifestFile entry;
-  };
-  Status OpenFile();
-  Status FlushBatch();
-  Status CloseFile();
-  Status Publish(ClientPool* pool, const inventory::Manifest& manifest,
-                 std::vector<std::string>* written);
-
-  inventory::InventoryConfiguration config_;
   inventory::ReportLayout layout_;
   inventory::RowExtractor extractor_;
   RemoteReportOptions options_;
-  format::RowBatch batch_;
-  std::unique_ptr<DataFile> file_;
-  std::vector<Finished> finished_;
-  std::string last_key_;
-  uint64_t rows_ = 0;
-  int next_file_ = 0;
+  LocalDataFileSink sink_;
+  inventory::DataFileAssembler assembler_;
 };
 
 }  // namespace stocktake::scan

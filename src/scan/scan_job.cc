@@ -218,7 +218,9 @@ Status Scan::Prepare() {
 Status Scan::MoveToFreeMinute() {
   while (true) {
     inventory::ReportLayout layout(options_.config, options_.source.bucket, state_.scan_start_ms);
-    ASSIGN_OR_RETURN(bool taken, RemoteMinuteTaken(destination_pool_.get(), layout));
+    RemoteReportDestination destination(destination_pool_.get(), layout.destination_bucket(),
+                                        options_.upload);
+    ASSIGN_OR_RETURN(bool taken, inventory::MinuteTaken(destination, layout));
     if (!taken) return Status::OK();
     std::fprintf(stderr,
                  "s3://%s/%s already holds a report of this configuration; waiting for the next "

@@ -1,5 +1,6 @@
 """Crash torture (issue 10): mixed load from several threads (PUT of random sizes, multipart
-complete, copy, delete, versioning enable/suspend, on-demand inventory runs) while the server is
+complete, copy, delete, versioning enable/suspend, new inventory configurations whose first
+report starts at once) while the server is
 SIGKILLed at a random moment; then, every round:
 
 - offline `stocktake admin fsck` on the killed data dir: no missing blob, no broken reference
@@ -8,7 +9,8 @@ SIGKILLed at a random moment; then, every round:
   in flight when the server died (never other bytes, never a mix); every acknowledged version id
   still reads back with its bytes;
 - inventory: once the runs settle, every manifest.json has its manifest.checksum, belongs to a
-  succeeded run and passes `stocktake report verify`; no run failed;
+  succeeded run and passes `stocktake report verify`; no run failed; no published report was
+  ever replaced;
 - clean stop (SIGTERM), then fsck must find the directory fully consistent (no orphan either).
 
 Rounds: STOCKTAKE_TORTURE_ROUNDS (default 20); load per round STOCKTAKE_TORTURE_LOAD_SECONDS
@@ -176,10 +178,16 @@ class CrashTortureTest(unittest.TestCase):
             except Exception:  # noqa: BLE001 - killed
                 return
 
-    def inventory_trigger(self, stop):
+    def inventory_trigger(self, round_index, stop):
+        # A new configuration every tick: runs of one configuration take one minute each (a
+        # published report is never replaced), runs of different ones go at once.
+        client = self.server.client()
+        n = 0
         while not stop.wait(0.4):
             try:
-                raw_request(self.server, "POST", "/" + BUCKET, "id=%s&inventory=&run=" % CONFIG_ID)
+                put_config(client, BUCKET, "%s-%d-%d" % (CONFIG_ID, round_index, n), REPORTS,
+                           fields=["Size", "ETag"], versions="All")
+                n += 1
             except Exception:  # noqa: BLE001 - killed
                 return
 
@@ -219,21 +227,32 @@ class CrashTortureTest(unittest.TestCase):
             self.assertEqual(md5(body), digest, "acknowledged version %s of %s" % (version_id, name))
         return len(sample)
 
-    def runs(self):
-        status, _, body = raw_request(self.server, "GET", "/" + BUCKET,
-                                      "id=%s&inventory=&runs=" % CONFIG_ID)
-        self.assertEqual(status, 200, body)
+    def config_ids(self, client):
+        ids, token = [], None
+        while True:
+            page = client.list_bucket_inventory_configurations(
+                Bucket=BUCKET, **({"ContinuationToken": token} if token else {}))
+            ids += [c["Id"] for c in page.get("InventoryConfigurationList", [])]
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated"):
+                return ids
+
+    def runs(self, client):
         out = []
-        for run in ET.fromstring(body).iter(S3_NS + "InventoryRun"):
-            out.append({child.tag.replace(S3_NS, ""): child.text for child in run})
+        for config_id in self.config_ids(client):
+            status, _, body = raw_request(self.server, "GET", "/" + BUCKET,
+                                          "id=%s&inventory=&runs=" % config_id)
+            self.assertEqual(status, 200, body)
+            for run in ET.fromstring(body).iter(S3_NS + "InventoryRun"):
+                out.append({child.tag.replace(S3_NS, ""): child.text for child in run})
         return out
 
     def check_inventory(self, client):
         """Returns (runs, manifests, runs found unfinished at restart: the kill interrupted them)."""
-        interrupted = sum(r["State"] not in ("succeeded", "failed") for r in self.runs())
+        interrupted = sum(r["State"] not in ("succeeded", "failed") for r in self.runs(client))
         deadline = time.time() + 120
         while True:
-            runs = self.runs()
+            runs = self.runs(client)
             if all(r["State"] in ("succeeded", "failed") for r in runs):
                 break
             self.assertLess(time.time(), deadline, "inventory runs did not settle: %s" % runs)
@@ -251,9 +270,9 @@ class CrashTortureTest(unittest.TestCase):
                          "manifest.json and manifest.checksum come together")
         self.assertLessEqual(manifests, published, "a manifest of no succeeded run")
         env = dict(os.environ, AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
-        # Runs of one minute share a report directory: a manifest is verified again when a later
-        # run replaced it.
-        for key in sorted(k for k in manifests if self.verified_manifests.get(k) != keys[k]):
+        for key, etag in self.verified_manifests.items():
+            self.assertEqual(keys.get(key), etag, "a published report was replaced: " + key)
+        for key in sorted(k for k in manifests if k not in self.verified_manifests):
             proc = subprocess.run([binary(), "report", "verify", "s3://%s/%s" % (REPORTS, key),
                                    "--endpoint", self.server.url],
                                   capture_output=True, text=True, env=env, timeout=300)
@@ -277,7 +296,8 @@ class CrashTortureTest(unittest.TestCase):
                        for t in range(THREADS)]
             threads.append(threading.Thread(target=self.versioning_toggler,
                                             args=(round_index, stop)))
-            threads.append(threading.Thread(target=self.inventory_trigger, args=(stop,)))
+            threads.append(threading.Thread(target=self.inventory_trigger,
+                                            args=(round_index, stop)))
             acks_before = ledger.acks
             for t in threads:
                 t.start()

@@ -257,7 +257,7 @@ class ScanOfStocktakeTest(unittest.TestCase):
                          "--format", "ORC", "--fields", "Size", "--max-rows-per-file", "100",
                          "--checkpoint", checkpoint)
         slow = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=stocktake_env(STOCKTAKE_FAILPOINT_SCAN_PUBLISH_DELAY_MS="1500"))
+                                env=stocktake_env(STOCKTAKE_FAILPOINT_PUBLISH_DELAY_MS="1500"))
         deadline = time.time() + 120
         keys = []
         while time.time() < deadline and slow.poll() is None:

@@ -1,5 +1,5 @@
 // Test helpers for the report readers: owned sample rows, writing them with Stocktake's own
-// writers (format::New*Writer) into memory, and comparing typed cells.
+// writers (format::NewReportWriter) into memory, and comparing typed cells.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -32,18 +32,8 @@ inline std::string WriteFile(format::FileFormat file_format, const format::Schem
                              const std::vector<SampleRow>& rows,
                              format::WriterOptions options = {}) {
   io::MemoryOutputStream out;
-  std::unique_ptr<format::ReportWriter> writer;
-  switch (file_format) {
-    case format::FileFormat::kCsv:
-      writer = format::NewCsvGzipWriter(schema, &out, options);
-      break;
-    case format::FileFormat::kOrc:
-      writer = format::NewOrcWriter(schema, &out, options);
-      break;
-    case format::FileFormat::kParquet:
-      writer = format::NewParquetWriter(schema, &out, options);
-      break;
-  }
+  std::unique_ptr<format::ReportWriter> writer =
+      format::NewReportWriter(file_format, schema, &out, options);
   format::RowBatch batch(schema.size());
   for (size_t start = 0; start < rows.size(); start += 1000) {
     batch.Clear();
