@@ -22,7 +22,8 @@ DataFileAssembler::DataFileAssembler(const ReportLayout& layout, RowExtractor* e
       extractor_(extractor),
       sink_(sink),
       options_(std::move(options)),
-      batch_(extractor->schema().size()) {}
+      batch_(extractor->schema().size()),
+      composition_(layout.scan_start_ms()) {}
 
 DataFileAssembler::~DataFileAssembler() { Abandon(); }
 
@@ -63,6 +64,7 @@ Status DataFileAssembler::Add(const store::ObjectVersion& version) {
   }
   if (!writer_) RETURN_IF_ERROR(OpenFile());
   extractor_->Append(version, &batch_);
+  composition_.Add(version);
   last_key_.assign(version.key);
   ++rows_;
   if (batch_.num_rows() >= options_.batch_rows) return FlushBatch();
@@ -117,6 +119,7 @@ std::vector<std::string> PublicationKeys(const ReportLayout& layout, const Manif
   for (const ManifestFile& f : manifest.files) keys.push_back(f.key);
   keys.push_back(layout.SymlinkKey());
   keys.push_back(layout.ManifestKey());
+  keys.push_back(layout.CompositionKey());
   keys.push_back(layout.ManifestChecksumKey());
   return keys;
 }
@@ -124,8 +127,8 @@ std::vector<std::string> PublicationKeys(const ReportLayout& layout, const Manif
 namespace {
 
 Status PublishInOrder(ReportDestination& destination, const ReportLayout& layout,
-                      const Manifest& manifest, std::vector<AssembledFile>& files,
-                      std::vector<std::string>* written) {
+                      const Manifest& manifest, std::string_view composition_json,
+                      std::vector<AssembledFile>& files, std::vector<std::string>* written) {
   const char* data_content_type =
       layout.format() == format::FileFormat::kCsv ? "application/gzip" : "application/octet-stream";
   RETURN_IF_ERROR(destination.PutDataFiles(files, data_content_type, written));
@@ -139,6 +142,7 @@ Status PublishInOrder(ReportDestination& destination, const ReportLayout& layout
       {layout.SymlinkKey(), BuildSymlinkTxt(layout.destination_bucket(), manifest.files),
        "text/plain"},
       {layout.ManifestKey(), manifest_json, "application/json"},
+      {layout.CompositionKey(), std::string(composition_json), "application/json"},
       {layout.ManifestChecksumKey(), BuildManifestChecksum(manifest_json), "text/plain"},
   };
   // One after the other: manifest.checksum must be last.
@@ -153,9 +157,10 @@ Status PublishInOrder(ReportDestination& destination, const ReportLayout& layout
 }  // namespace
 
 Status PublishReport(ReportDestination& destination, const ReportLayout& layout,
-                     const Manifest& manifest, std::vector<AssembledFile>& files) {
+                     const Manifest& manifest, std::string_view composition_json,
+                     std::vector<AssembledFile>& files) {
   std::vector<std::string> written;
-  Status st = PublishInOrder(destination, layout, manifest, files, &written);
+  Status st = PublishInOrder(destination, layout, manifest, composition_json, files, &written);
   if (!st.ok()) {
     // manifest.checksum was not written: remove the rest, so nothing half-published stays.
     for (const std::string& key : written) destination.Delete(key).IgnoreError();

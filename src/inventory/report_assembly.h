@@ -5,8 +5,9 @@
 //     data file (format::NewReportWriter) into a DataFileSink; a file is closed at the first key
 //     boundary past max_rows_per_file, so files cover disjoint key ranges; size and MD5 are taken
 //     while writing.
-//   PublishReport: into a ReportDestination, data files first, then symlink.txt, manifest.json
-//     and manifest.checksum last (the commit point consumers wait for). A publication that fails
+//     Each row also counts in the report's ReportComposition.
+//   PublishReport: into a ReportDestination, data files first, then symlink.txt, manifest.json,
+//     composition.json and manifest.checksum last (the commit point consumers wait for). A publication that fails
 //     removes what it wrote (best effort), so a half-written report is never visible.
 // One report per configuration and minute: MinuteTaken (report_layout.h).
 #pragma once
@@ -21,6 +22,7 @@
 #include "format/report_writer.h"
 #include "inventory/fields.h"
 #include "inventory/manifest.h"
+#include "inventory/report_composition.h"
 #include "inventory/report_layout.h"
 #include "io/output_stream.h"
 
@@ -84,6 +86,8 @@ class DataFileAssembler {
   void Abandon();
 
   uint64_t rows() const { return rows_; }
+  // What the rows added so far are made of.
+  ReportComposition& composition() { return composition_; }
 
  private:
   Status OpenFile();
@@ -100,6 +104,7 @@ class DataFileAssembler {
   std::vector<AssembledFile> finished_;
   std::string last_key_;
   uint64_t rows_ = 0;
+  ReportComposition composition_;
 };
 
 // Where a report is published: the destination bucket, in this store or on another one.
@@ -131,13 +136,16 @@ std::string MinuteTakenReason(const ReportLayout& layout);
 Manifest BuildReportManifest(const ReportLayout& layout, const format::Schema& schema,
                              const std::vector<AssembledFile>& files);
 // Every key a publication of `manifest` writes: the data files, symlink.txt, manifest.json,
-// manifest.checksum (recorded before publishing, so a crash part-way is cleaned up).
+// composition.json, manifest.checksum (recorded before publishing, so a crash part-way is
+// cleaned up).
 std::vector<std::string> PublicationKeys(const ReportLayout& layout, const Manifest& manifest);
 
-// Publishes the report: data files, symlink.txt, manifest.json, then manifest.checksum. On
+// Publishes the report: data files, symlink.txt, manifest.json, composition.json (the
+// ReportComposition::ToJson document), then manifest.checksum. On
 // failure, deletes what it wrote (best effort). Either way the files are abandoned after: their
 // local copies deleted, files published in place kept.
 Status PublishReport(ReportDestination& destination, const ReportLayout& layout,
-                     const Manifest& manifest, std::vector<AssembledFile>& files);
+                     const Manifest& manifest, std::string_view composition_json,
+                     std::vector<AssembledFile>& files);
 
 }  // namespace stocktake::inventory

@@ -152,7 +152,7 @@ TEST_F(ReportAssemblyTest, PublishesDataThenSymlinkThenManifestThenChecksum) {
   ASSERT_EQ(manifest.files.size(), 1u);
   std::vector<std::string> keys = PublicationKeys(layout_, manifest);
   ASSERT_FALSE(MinuteTaken(target_, layout_).value());
-  ASSERT_TRUE(PublishReport(target_, layout_, manifest, files).ok());
+  ASSERT_TRUE(PublishReport(target_, layout_, manifest, "{}", files).ok());
   EXPECT_EQ(target_.put_order, keys);
   EXPECT_EQ(keys.back(), layout_.ManifestChecksumKey());
   EXPECT_EQ(target_.objects[layout_.ManifestChecksumKey()],
@@ -170,7 +170,7 @@ TEST_F(ReportAssemblyTest, FailedPublicationRemovesWhatItWrote) {
   ASSERT_TRUE(assembler.Finish(true).ok());
   std::vector<AssembledFile> files = assembler.TakeFiles();
   Manifest manifest = BuildReportManifest(layout_, extractor_.schema(), files);
-  Status st = PublishReport(target_, layout_, manifest, files);
+  Status st = PublishReport(target_, layout_, manifest, "{}", files);
   EXPECT_FALSE(st.ok());
   EXPECT_TRUE(target_.objects.empty()) << "data files and symlink.txt are removed";
   EXPECT_EQ(target_.live_files, 0);

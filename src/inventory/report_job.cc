@@ -380,6 +380,11 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
 
   // Publication. Record every key first, so a crash part-way is cleaned up before the redo.
   Manifest manifest = BuildReportManifest(layout, schema, files);
+  ReportComposition composition = std::move(assemblers.front()->composition());
+  for (size_t i = 1; i < assemblers.size(); ++i) {
+    composition.Merge(std::move(assemblers[i]->composition()));
+  }
+  std::string composition_json = composition.ToJson();
   run->publishing_keys = PublicationKeys(layout, manifest);
   for (const ManifestFile& f : manifest.files) run->bytes += f.size;
   run->rows = rows;
@@ -404,8 +409,9 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
       return st;
     }
   }
-  RETURN_IF_ERROR(PublishReport(target, layout, manifest, files));
+  RETURN_IF_ERROR(PublishReport(target, layout, manifest, composition_json, files));
   run->manifest_key = layout.ManifestKey();
+  run->composition_json = std::move(composition_json);
   run->publishing_keys.clear();
   return Status::OK();
 }

@@ -49,6 +49,10 @@ std::string ReportLayout::ManifestChecksumKey() const {
   return DatedFolderPrefix() + "manifest.checksum";
 }
 
+std::string ReportLayout::CompositionKey() const {
+  return DatedFolderPrefix() + "composition.json";
+}
+
 std::string ReportLayout::SymlinkKey() const { return HivePartitionPrefix() + "symlink.txt"; }
 
 std::vector<std::string> ReportLayout::ReportMinuteKeys() const {

@@ -60,6 +60,8 @@ class ReportLayout {
   std::string ManifestKey() const;
   std::string ManifestChecksumKey() const;
   std::string SymlinkKey() const;
+  // {dated folder}/composition.json: Stocktake's summary of the report (report_composition.h).
+  std::string CompositionKey() const;
   // The keys that mark this minute as taken by a report: manifest.json, manifest.checksum and
   // symlink.txt (any one of them exists once a publication began).
   std::vector<std::string> ReportMinuteKeys() const;

@@ -47,6 +47,9 @@ std::string EncodeRunRecord(const RunRecord& run) {
       {"failure_reason", run.failure_reason},
       {"publishing_keys", run.publishing_keys},
   };
+  if (!run.composition_json.empty()) {
+    doc["composition"] = nlohmann::json::parse(run.composition_json, nullptr, false);
+  }
   return doc.dump();
 }
 
@@ -75,6 +78,9 @@ Result<RunRecord> DecodeRunRecord(std::string_view document) {
   run.files = static_cast<uint64_t>(num("files"));
   run.manifest_key = str("manifest_key");
   run.failure_reason = str("failure_reason");
+  if (doc.contains("composition") && doc["composition"].is_object()) {
+    run.composition_json = doc["composition"].dump(2);
+  }
   if (doc.contains("publishing_keys") && doc["publishing_keys"].is_array()) {
     for (const auto& k : doc["publishing_keys"]) {
       if (k.is_string()) run.publishing_keys.push_back(k.get<std::string>());

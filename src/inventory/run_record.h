@@ -29,6 +29,8 @@ struct RunRecord {
   uint64_t files = 0;
   std::string manifest_key;
   std::string failure_reason;
+  // The published composition.json (report_composition.h) of a succeeded run.
+  std::string composition_json;
   // Keys of the report's objects that are being published: a run that dies during publication
   // removes them before it is redone.
   std::vector<std::string> publishing_keys;

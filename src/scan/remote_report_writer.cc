@@ -107,7 +107,8 @@ Result<PublishedReport> RemoteReportWriter::Finish(
                                  " Run the scan again.");
   }
   if (before_publish) RETURN_IF_ERROR(before_publish(inventory::PublicationKeys(layout_, manifest)));
-  RETURN_IF_ERROR(inventory::PublishReport(destination, layout_, manifest, files));
+  RETURN_IF_ERROR(inventory::PublishReport(destination, layout_, manifest,
+                                           assembler_.composition().ToJson(), files));
   PublishedReport report;
   report.manifest_key = layout_.ManifestKey();
   report.rows = assembler_.rows();

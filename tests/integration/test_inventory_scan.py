@@ -282,6 +282,7 @@ class ScanOfStocktakeTest(unittest.TestCase):
         dt = "dt=" + when[:10] + "-" + when[11:16]
         self.assertEqual(published, {f["key"] for f in manifest["files"]} | {
             key, key.replace("manifest.json", "manifest.checksum"),
+            key.replace("manifest.json", "composition.json"),
             root + "/hive/" + dt + "/symlink.txt"})
         self.assertFalse(set(orphans) & published)
 

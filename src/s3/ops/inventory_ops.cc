@@ -58,6 +58,11 @@ void RunXml(XmlWriter& xml, const inventory::RunRecord& run) {
   xml.Element("Bytes", run.bytes);
   xml.Element("Files", run.files);
   if (!run.manifest_key.empty()) xml.Element("ManifestKey", run.manifest_key);
+  // Stocktake's summary of the report, next to its manifest (inventory/report_composition.h).
+  if (!run.composition_json.empty()) {
+    xml.Element("CompositionKey",
+                run.manifest_key.substr(0, run.manifest_key.rfind('/') + 1) + "composition.json");
+  }
   if (!run.failure_reason.empty()) xml.Element("FailureReason", run.failure_reason);
   xml.Close();
 }
