@@ -244,7 +244,7 @@ std::variant<Acl, S3Error> ReadRequestedAcl(OpContext& ctx, std::string_view own
   if (!body->empty()) {
     if (headers) return S3Error(S3ErrorCode::kUnexpectedContent);
     pugi::xml_document doc;
-    if (!doc.load_buffer(body->data(), body->size(), pugi::parse_default, pugi::encoding_utf8)) {
+    if (!doc.load_buffer(body->data(), body->size(), kXmlBodyParseFlags, pugi::encoding_utf8)) {
       return S3Error(S3ErrorCode::kMalformedXML);
     }
     return ParseAccessControlPolicy(doc);
@@ -393,7 +393,7 @@ std::optional<S3Error> ApplyAclHeaders(const OpContext& ctx, store::ObjectVersio
 }
 
 std::optional<S3Error> ApplyNewBucketFeatures(const OpContext& ctx, store::Bucket* bucket) {
-  std::string ownership(kBucketOwnerEnforced);
+  std::string ownership = ctx.service.options.default_object_ownership;
   if (const std::string* header = ctx.request.Header("x-amz-object-ownership")) {
     if (!IsOwnership(*header)) {
       return S3Error(S3ErrorCode::kInvalidArgument,
