@@ -31,6 +31,7 @@ enum class S3ErrorCode {
   kInvalidLocationConstraint,
   kInvalidPart,
   kInvalidPartOrder,
+  kInvalidPolicyDocument,
   kInvalidRange,
   kInvalidRequest,
   kInvalidS3DestinationBucket,

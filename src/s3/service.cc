@@ -185,9 +185,12 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
         if (bucket.status().IsNotFound()) return S3Error(S3ErrorCode::kNoSuchBucket);
         return FromStatus(bucket.status());
       }
-      // Owner, bucket policy, Block Public Access (and the ACL hook) decide.
-      if (auto denied = AuthorizeOperation(context_, request, r->name, *bucket, &buffered)) {
-        return *denied;
+      // Owner, bucket policy, Block Public Access (and the ACL hook) decide. PostObject
+      // authorizes its upload itself, as the signer of the form's policy.
+      if (r->handler != PostObject) {
+        if (auto denied = AuthorizeOperation(context_, request, r->name, *bucket, &buffered)) {
+          return *denied;
+        }
       }
       const std::string* expected = request.Header("x-amz-expected-bucket-owner");
       if (expected != nullptr && *expected != bucket->owner_account_id) {

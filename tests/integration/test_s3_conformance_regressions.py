@@ -231,6 +231,93 @@ class ConformanceRegressionTest(ServerTestCase):
                            "InvalidBucketAclWithObjectOwnership", 400)
 
 
+def post_form(server, bucket, fields, file_body=b"bar"):
+    """A browser-style POST upload: multipart/form-data with the file last."""
+    body, content_type = urllib3.encode_multipart_formdata(
+        list(fields) + [("file", ("upload.txt", file_body))])
+    resp = urllib3.PoolManager().request("POST", server.url + "/" + bucket, body=body,
+                                         headers={"Content-Type": content_type}, redirect=False)
+    return resp.status, resp.headers, resp.data
+
+
+def signed_policy_v2(conditions, secret=SECRET_KEY, expires_in=600):
+    import base64, datetime, hashlib, hmac, json
+    expiration = (datetime.datetime.now(datetime.timezone.utc) +
+                  datetime.timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    policy = base64.b64encode(json.dumps({"expiration": expiration,
+                                          "conditions": conditions}).encode())
+    signature = base64.b64encode(hmac.new(secret.encode(), policy, hashlib.sha1).digest())
+    return policy.decode(), signature.decode()
+
+
+class PostObjectTest(ServerTestCase):
+    """PostObject (browser-based uploads), which s3-tests' 37 test_post_object_* cover."""
+
+    def test_signed_v2_policy_upload(self):
+        self.s3.create_bucket(Bucket="post-v2")
+        conditions = [{"bucket": "post-v2"}, ["starts-with", "$key", "up/"],
+                      ["starts-with", "$Content-Type", "text/"],
+                      ["starts-with", "$x-amz-meta-who", ""], ["content-length-range", 0, 1024]]
+        policy, signature = signed_policy_v2(conditions)
+        fields = [("key", "up/${filename}"), ("AWSAccessKeyId", ACCESS_KEY), ("policy", policy),
+                  ("signature", signature), ("Content-Type", "text/plain"),
+                  ("x-amz-meta-who", "form"), ("x-ignore-me", "1")]
+        status, _, body = post_form(self.server, "post-v2", fields)
+        self.assertEqual(status, 204, body)
+        got = self.s3.get_object(Bucket="post-v2", Key="up/upload.txt")
+        self.assertEqual(got["Body"].read(), b"bar")
+        self.assertEqual(got["ContentType"], "text/plain")
+        self.assertEqual(got["Metadata"], {"who": "form"})
+        # success_action_status 201: a PostResponse document.
+        status, _, body = post_form(self.server, "post-v2",
+                                    [(k, "up/a" if k == "key" else v) for k, v in fields] +
+                                    [("success_action_status", "201")])
+        self.assertEqual(status, 403, body)  # success_action_status is not in the policy
+        policy, signature = signed_policy_v2(conditions + [{"success_action_status": "201"}])
+        fields = [("key", "up/a"), ("AWSAccessKeyId", ACCESS_KEY), ("policy", policy),
+                  ("signature", signature), ("Content-Type", "text/plain"),
+                  ("x-amz-meta-who", "form"), ("success_action_status", "201")]
+        status, _, body = post_form(self.server, "post-v2", fields)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(ET.fromstring(body).findtext("Key"), "up/a")
+        # Refusals: bad signature, unknown key, a condition that fails, too large, expired.
+        for changed, code, want in [
+                ({"signature": signature[::-1]}, "SignatureDoesNotMatch", 403),
+                ({"AWSAccessKeyId": "AKIAIOSFODNN7EXAMPLE"}, "InvalidAccessKeyId", 403),
+                ({"key": "other/a"}, "AccessDenied", 403)]:
+            status, _, body = post_form(self.server, "post-v2",
+                                        [(k, changed.get(k, v)) for k, v in fields])
+            self.assertEqual((status, error_code(body)[0]), (want, code), body)
+        status, _, body = post_form(self.server, "post-v2", fields, file_body=b"x" * 2000)
+        self.assertEqual((status, error_code(body)[0]), (400, "EntityTooLarge"))
+        policy, signature = signed_policy_v2(conditions, expires_in=-60)
+        status, _, body = post_form(self.server, "post-v2",
+                                    [("key", "up/b"), ("AWSAccessKeyId", ACCESS_KEY),
+                                     ("policy", policy), ("signature", signature),
+                                     ("Content-Type", "text/plain"), ("x-amz-meta-who", "x")])
+        self.assertEqual((status, error_code(body)[0]), (403, "AccessDenied"))
+        self.assertS3Error(lambda: self.s3.head_object(Bucket="post-v2", Key="up/b"), "404", 404)
+
+    def test_signed_v4_policy_upload(self):
+        self.s3.create_bucket(Bucket="post-v4")
+        # botocore builds SigV4 POST policies itself.
+        signer = self.server.client(signature_version="s3v4")
+        post = signer.generate_presigned_post("post-v4", "v4/${filename}",
+                                              Conditions=[["starts-with", "$key", "v4/"]])
+        self.assertIn("x-amz-signature", post["fields"])
+        status, _, body = post_form(self.server, "post-v4", post["fields"].items())
+        self.assertEqual(status, 204, body)
+        self.assertEqual(self.s3.get_object(Bucket="post-v4", Key="v4/upload.txt")["Body"].read(),
+                         b"bar")
+
+    def test_anonymous_upload_needs_public_write(self):
+        self.s3.create_bucket(Bucket="post-anon")
+        status, _, body = post_form(self.server, "post-anon", [("key", "a.txt")])
+        self.assertEqual((status, error_code(body)[0]), (403, "AccessDenied"))
+        status, _, body = post_form(self.server, "post-anon", [("AWSAccessKeyId", ACCESS_KEY)])
+        self.assertEqual((status, error_code(body)[0]), (400, "InvalidArgument"))
+
+
 class CreateBucketOtherRegionTest(ServerTestCase):
     server_args = ("--region", "eu-west-1")
 
