@@ -18,6 +18,8 @@ constexpr std::array kErrors = {
                 "Error parsing the X-Amz-Credential parameter."},
     S3ErrorInfo{E::kBadDigest, 400, "BadDigest",
                 "The Content-MD5 you specified did not match what we received."},
+    S3ErrorInfo{E::kBadRequest, 400, "BadRequest",
+                "Insufficient information. Origin request header needed."},
     S3ErrorInfo{E::kBucketAlreadyExists, 409, "BucketAlreadyExists",
                 "The requested bucket name is not available. The bucket namespace is shared by "
                 "all users of the system. Please select a different name and try again."},

@@ -16,6 +16,7 @@ enum class S3ErrorCode {
   kAuthorizationHeaderMalformed,
   kAuthorizationQueryParametersError,
   kBadDigest,
+  kBadRequest,
   kBucketAlreadyExists,
   kBucketAlreadyOwnedByYou,
   kBucketNotEmpty,

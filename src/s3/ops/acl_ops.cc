@@ -267,13 +267,37 @@ bool OnlyBucketOwnerFullControl(const Acl& acl, std::string_view bucket_owner) {
          });
 }
 
-std::string RenderAccessControlPolicy(const store::Account& owner, const Acl& acl) {
+std::string RenderAccessControlPolicy(OpContext& ctx, const store::Account& owner, const Acl& acl) {
   XmlWriter xml("AccessControlPolicy");
   xml.Open("Owner").Element("ID", owner.canonical_id);
   if (!owner.name.empty()) xml.Element("DisplayName", owner.name);
   xml.Close();
-  xml.Open("AccessControlList");
+  // Every CanonicalUser grantee gets its DisplayName, as S3 answers; accounts are looked up only
+  // when a grantee is not the owner.
+  std::optional<std::vector<store::Account>> accounts;
+  auto display_name = [&](const std::string& canonical_id) -> std::string {
+    if (canonical_id == owner.canonical_id) return owner.name;
+    if (!accounts) {
+      auto listed = ctx.store().ListAccounts();
+      accounts = listed.ok() ? std::move(*listed) : std::vector<store::Account>();
+    }
+    for (const store::Account& a : *accounts) {
+      if (a.canonical_id == canonical_id) return a.name;
+    }
+    return "";
+  };
+  // Group grants first, then the accounts' (the order the grants have no meaning in S3; this is
+  // the order RGW answers and ceph/s3-tests compares against).
+  std::vector<const AclGrant*> ordered;
   for (const AclGrant& g : acl.grants) {
+    if (g.kind != AclGrant::Kind::kCanonicalUser) ordered.push_back(&g);
+  }
+  for (const AclGrant& g : acl.grants) {
+    if (g.kind == AclGrant::Kind::kCanonicalUser) ordered.push_back(&g);
+  }
+  xml.Open("AccessControlList");
+  for (const AclGrant* grant : ordered) {
+    const AclGrant& g = *grant;
     bool user = g.kind == AclGrant::Kind::kCanonicalUser;
     xml.Open("Grant");
     // XmlWriter has no attributes: the Grantee start tag is written whole.
@@ -281,9 +305,8 @@ std::string RenderAccessControlPolicy(const store::Account& owner, const Acl& ac
             (user ? "CanonicalUser" : "Group") + "\">");
     if (user) {
       xml.Element("ID", g.grantee);
-      if (g.grantee == owner.canonical_id && !owner.name.empty()) {
-        xml.Element("DisplayName", owner.name);
-      }
+      std::string name = display_name(g.grantee);
+      if (!name.empty()) xml.Element("DisplayName", name);
     } else {
       xml.Element("URI", g.grantee);
     }
@@ -456,7 +479,7 @@ OpResult GetObjectAcl(OpContext& ctx) {
       AccountOf(ctx, disabled ? ctx.bucket->owner_account_id : v.owner_account_id);
   auto acl = store::DecodeAcl(disabled ? "" : v.acl, owner.canonical_id);
   if (!acl) return S3Error(S3ErrorCode::kInternalError);
-  S3Response response = S3Response::Xml(RenderAccessControlPolicy(owner, *acl));
+  S3Response response = S3Response::Xml(RenderAccessControlPolicy(ctx, owner, *acl));
   if (ctx.bucket->versioning != store::Versioning::kUnversioned) {
     response.SetHeader("x-amz-version-id", VersionIdOrNull(v));
   }
@@ -506,7 +529,7 @@ OpResult GetBucketAcl(OpContext& ctx) {
   bool disabled = AclsDisabled(*ctx.bucket);
   auto acl = store::DecodeAcl(document && !disabled ? *document : "", owner.canonical_id);
   if (!acl) return S3Error(S3ErrorCode::kInternalError);
-  return S3Response::Xml(RenderAccessControlPolicy(owner, *acl));
+  return S3Response::Xml(RenderAccessControlPolicy(ctx, owner, *acl));
 }
 
 OpResult PutBucketAcl(OpContext& ctx) {
