@@ -318,6 +318,42 @@ class PostObjectTest(ServerTestCase):
         self.assertEqual((status, error_code(body)[0]), (400, "InvalidArgument"))
 
 
+class AclAndPreflightTest(ServerTestCase):
+    server_args = ("--default-object-ownership", "ObjectWriter")
+
+    # ACL answers name every CanonicalUser grantee, not only the owner, and list group grants
+    # before account grants (s3-tests compares in that order).
+    def test_acl_grants_carry_display_names(self):
+        other = new_account(self.server, "acl-grantee")
+        self.s3.create_bucket(Bucket="acl-names", ACL="public-read")
+        grants = self.s3.get_bucket_acl(Bucket="acl-names")["Grants"]
+        self.assertEqual([(g["Grantee"]["Type"], g["Permission"]) for g in grants],
+                         [("Group", "READ"), ("CanonicalUser", "FULL_CONTROL")])
+        owner = self.s3.get_bucket_acl(Bucket="acl-names")["Owner"]
+        self.s3.put_bucket_acl(Bucket="acl-names", AccessControlPolicy={
+            "Owner": owner,
+            "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]},
+                        "Permission": "FULL_CONTROL"},
+                       {"Grantee": {"Type": "CanonicalUser", "ID": other["canonical_id"]},
+                        "Permission": "READ"}]})
+        names = {g["Grantee"]["ID"]: g["Grantee"].get("DisplayName")
+                 for g in self.s3.get_bucket_acl(Bucket="acl-names")["Grants"]}
+        self.assertEqual(names, {owner["ID"]: owner["DisplayName"],
+                                 other["canonical_id"]: "acl-grantee"})
+
+    # A CORS preflight is not authenticated: 400 without Origin, 403 with one (no CORS).
+    def test_options_preflight(self):
+        self.s3.create_bucket(Bucket="preflight")
+        url = self.server.client(signature_version="s3v4").generate_presigned_url(
+            "get_object", Params={"Bucket": "preflight", "Key": "k"}, ExpiresIn=600)
+        http = urllib3.PoolManager()
+        resp = http.request("OPTIONS", url)
+        self.assertEqual((resp.status, error_code(resp.data)[0]), (400, "BadRequest"))
+        resp = http.request("OPTIONS", url, headers={"Origin": "https://example.com",
+                                                     "Access-Control-Request-Method": "GET"})
+        self.assertEqual((resp.status, error_code(resp.data)[0]), (403, "AccessDenied"))
+
+
 class CreateBucketOtherRegionTest(ServerTestCase):
     server_args = ("--region", "eu-west-1")
 
