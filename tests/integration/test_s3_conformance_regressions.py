@@ -316,6 +316,13 @@ class PostObjectTest(ServerTestCase):
         self.assertEqual((status, error_code(body)[0]), (403, "AccessDenied"))
         status, _, body = post_form(self.server, "post-anon", [("AWSAccessKeyId", ACCESS_KEY)])
         self.assertEqual((status, error_code(body)[0]), (400, "InvalidArgument"))
+        # A body that is not the form its Content-Type names is refused, not a crash.
+        for garbage in [b"", b"--xyz", b"--xyz\r\nContent-Disposition: form-data; name=\"key\"",
+                        b"no boundary at all"]:
+            resp = urllib3.PoolManager().request(
+                "POST", self.server.url + "/post-anon", body=garbage,
+                headers={"Content-Type": "multipart/form-data; boundary=xyz"})
+            self.assertEqual((resp.status, error_code(resp.data)[0]), (400, "InvalidArgument"))
 
 
 class AclAndPreflightTest(ServerTestCase):

@@ -85,6 +85,9 @@ std::optional<std::string> HeaderParam(std::string_view header, std::string_view
   return std::nullopt;
 }
 
+constexpr const char* kNotMultipart =
+    "The body of your POST request is not well-formed multipart/form-data.";
+
 S3Error Malformed(std::string message) {
   return S3Error(S3ErrorCode::kInvalidArgument, std::move(message));
 }
@@ -94,25 +97,24 @@ std::variant<Form, S3Error> ParseForm(std::string_view body, std::string_view bo
   Form form;
   std::string delimiter = "--" + std::string(boundary);
   size_t at = body.find(delimiter);
-  if (at == std::string_view::npos) return Malformed("The body of your POST request is not "
-                                                     "well-formed multipart/form-data.");
+  if (at == std::string_view::npos) return Malformed(kNotMultipart);
   at += delimiter.size();
   std::string next = "\r\n" + delimiter;
   while (true) {
     if (body.substr(at, 2) == "--") break;  // the closing delimiter
     if (body.substr(at, 2) != "\r\n") {
-      return Malformed("The body of your POST request is not well-formed multipart/form-data.");
+      return Malformed(kNotMultipart);
     }
     at += 2;
     size_t headers_end = body.find("\r\n\r\n", at);
     if (headers_end == std::string_view::npos) {
-      return Malformed("The body of your POST request is not well-formed multipart/form-data.");
+      return Malformed(kNotMultipart);
     }
     std::string_view headers = body.substr(at, headers_end - at);
     size_t content_start = headers_end + 4;
     size_t content_end = body.find(next, content_start);
     if (content_end == std::string_view::npos) {
-      return Malformed("The body of your POST request is not well-formed multipart/form-data.");
+      return Malformed(kNotMultipart);
     }
     std::string_view content = body.substr(content_start, content_end - content_start);
     at = content_end + next.size();
@@ -192,8 +194,9 @@ std::optional<S3Error> CheckPolicy(const std::string& document, const Form& form
   for (const nlohmann::json& condition : *conditions) {
     if (condition.is_object()) {
       if (condition.size() != 1) {
-        return PolicyError("Invalid Policy: Invalid Simple-Condition: Simple-Conditions must "
-                           "have exactly one property specified.");
+        return PolicyError(
+            "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must "
+            "have exactly one property specified.");
       }
       std::string name = Lower(condition.begin().key());
       if (!condition.begin().value().is_string()) {
@@ -263,7 +266,7 @@ std::optional<S3Error> CheckPolicy(const std::string& document, const Form& form
 
 // The account whose key signed the policy; an error when the signature does not verify.
 std::variant<std::pair<store::Account, std::string>, S3Error> VerifySigner(OpContext& ctx,
-                                                                          const Form& form) {
+                                                                           const Form& form) {
   const std::string* policy = form.Find("policy");
   const std::string* v4_signature = form.Find("x-amz-signature");
   std::string key_id;
@@ -300,7 +303,8 @@ std::variant<std::pair<store::Account, std::string>, S3Error> VerifySigner(OpCon
   if (!key.ok() || !key->enabled) return S3Error(S3ErrorCode::kInvalidAccessKeyId);
   std::string expected =
       v4_signature != nullptr
-          ? auth::SignatureHex(auth::DeriveSigningKey(key->secret_key, scope[1], scope[2], scope[3]), *policy)
+          ? auth::SignatureHex(
+                auth::DeriveSigningKey(key->secret_key, scope[1], scope[2], scope[3]), *policy)
           : Base64Encode(HmacSha1(key->secret_key, *policy));
   const std::string& given = v4_signature != nullptr ? *v4_signature : *form.Find("signature");
   if (expected.size() != given.size() ||
@@ -391,12 +395,11 @@ OpResult PostObject(OpContext& ctx) {
       auto tagging = TaggingHeader(value);
       if (!tagging) return S3Error(S3ErrorCode::kMalformedXML);
       head.headers.emplace_back("x-amz-tagging", *tagging);
-    } else if (name == "content-type" || name == "cache-control" ||
-               name == "content-disposition" || name == "content-encoding" ||
-               name == "expires" || name == "content-md5" ||
+    } else if (name == "content-type" || name == "cache-control" || name == "content-disposition" ||
+               name == "content-encoding" || name == "expires" || name == "content-md5" ||
                (name.starts_with("x-amz-") && name != "x-amz-signature" &&
-                name != "x-amz-credential" && name != "x-amz-algorithm" &&
-                name != "x-amz-date" && name != "x-amz-security-token")) {
+                name != "x-amz-credential" && name != "x-amz-algorithm" && name != "x-amz-date" &&
+                name != "x-amz-security-token")) {
       head.headers.emplace_back(name, value);
     }
   }
@@ -407,8 +410,8 @@ OpResult PostObject(OpContext& ctx) {
   request.payload = &payload;
   std::unique_ptr<Payload> buffered;
   OpResult result = [&]() -> OpResult {
-    if (auto denied = AuthorizeOperation(ctx.service, request, "PutObject", *ctx.bucket,
-                                         &buffered)) {
+    if (auto denied =
+            AuthorizeOperation(ctx.service, request, "PutObject", *ctx.bucket, &buffered)) {
       return *denied;
     }
     return PutObject(ctx);
@@ -427,8 +430,8 @@ OpResult PostObject(OpContext& ctx) {
     if (!redirect->empty()) {
       std::string location = *redirect;
       location += location.find('?') == std::string::npos ? '?' : '&';
-      location += "bucket=" + UriEncode(ctx.bucket->name, false) + "&key=" +
-                  UriEncode(object_key, false) + "&etag=" + UriEncode(etag, false);
+      location += "bucket=" + UriEncode(ctx.bucket->name, false) +
+                  "&key=" + UriEncode(object_key, false) + "&etag=" + UriEncode(etag, false);
       response.status = 303;
       response.SetHeader("Location", location);
       return response;
