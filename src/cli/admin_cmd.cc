@@ -4,11 +4,13 @@
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli/client_flags.h"
 #include "cli/fsck_cmd.h"
+#include "s3/xml_writer.h"
 
 namespace stocktake::cli {
 namespace {
@@ -16,11 +18,13 @@ namespace {
 // Sends one admin call into `doc` (left empty for 204 answers); prints the S3 error and returns
 // false on failure.
 bool Call(const ClientFlags& flags, std::string method,
-          std::vector<std::pair<std::string, std::string>> query, pugi::xml_document* doc) {
+          std::vector<std::pair<std::string, std::string>> query, pugi::xml_document* doc,
+          std::string_view body = {}) {
   auto client = flags.Connect();
   s3::S3Call call;
   call.method = std::move(method);
   call.query = std::move(query);
+  call.body = body;
   auto response = client->Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
@@ -99,6 +103,25 @@ int AccountList(const ClientFlags& flags) {
 
 int AccountDelete(const ClientFlags& flags, const std::string& account_id) {
   return Call(flags, "DELETE", {{"admin-account", ""}, {"account-id", account_id}}) ? 0 : 1;
+}
+
+// Imports an existing key pair. The secret travels in the request body (never the query string,
+// which proxies and request logs may record) and is not printed.
+int KeyImport(const ClientFlags& flags, const std::string& account_id, const std::string& key_id,
+              const std::string& secret) {
+  std::string body = "<ImportAccessKey><SecretAccessKey>";
+  s3::AppendXmlEscaped(&body, secret);
+  body += "</SecretAccessKey></ImportAccessKey>";
+  pugi::xml_document doc;
+  if (!Call(flags, "POST",
+            {{"admin-access-key", ""}, {"account-id", account_id}, {"access-key-id", key_id}}, &doc,
+            body)) {
+    return 1;
+  }
+  pugi::xml_node key = doc.child("CreateAccessKeyResult").child("AccessKey");
+  std::cout << "access key id:     " << key.child_value("AccessKeyId") << "   (imported)\n"
+            << "account id:        " << key.child_value("AccountId") << "\n";
+  return 0;
 }
 
 int KeyCreate(const ClientFlags& flags, const std::string& account_id) {
@@ -193,10 +216,22 @@ void AddAdminCommand(CLI::App& app) {
   key->require_subcommand(1);
   {
     auto account_id = std::make_shared<std::string>();
-    CLI::App* create = key->add_subcommand("create", "Create an access key (secret shown once)");
+    auto import_id = std::make_shared<std::string>();
+    auto secret = std::make_shared<std::string>();
+    CLI::App* create = key->add_subcommand(
+        "create", "Create an access key (secret shown once), or import one with both key flags");
     create->add_option("--account", *account_id, "Account id")->required();
+    CLI::Option* id_flag = create->add_option(
+        "--access-key-id", *import_id, "Import this key id (16-128 characters A-Z a-z 0-9 _)");
+    CLI::Option* secret_flag =
+        create->add_option("--secret-access-key", *secret, "The imported key's secret");
+    id_flag->needs(secret_flag);
+    secret_flag->needs(id_flag);
     flags->AddTo(create);
-    create->callback([flags, account_id]() { std::exit(KeyCreate(*flags, *account_id)); });
+    create->callback([flags, account_id, import_id, secret]() {
+      std::exit(import_id->empty() ? KeyCreate(*flags, *account_id)
+                                   : KeyImport(*flags, *account_id, *import_id, *secret));
+    });
 
     CLI::App* list = key->add_subcommand("list", "List access keys: id, account, status");
     list->add_option("--account", *account_id, "Only this account's keys");

@@ -31,6 +31,7 @@ struct ServeOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 9000;
   std::string region = "us-east-1";
+  std::string default_object_ownership = "BucketOwnerEnforced";
   std::string log_level = "info";
   std::string inventory_daily_time = "01:00";
   std::string inventory_first_run = "immediate";
@@ -133,6 +134,7 @@ int RunServe(const ServeOptions& options) {
   context.store = store->get();
   context.clock = SystemClock::Default();
   context.options.region = options.region;
+  context.options.default_object_ownership = options.default_object_ownership;
   context.root_account_id = root->account.account_id;
   s3::S3Service service(context);
   s3::http::HttpServerOptions http_options = options.http;
@@ -207,6 +209,11 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--address", options->address, "Address to listen on")->capture_default_str();
   serve->add_option("--port", options->port, "Port (0 picks a free one)")->capture_default_str();
   serve->add_option("--region", options->region, "Region name")->capture_default_str();
+  serve
+      ->add_option("--default-object-ownership", options->default_object_ownership,
+                   "Object Ownership of a new bucket whose CreateBucket names none")
+      ->check(CLI::IsMember({"BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"}))
+      ->capture_default_str();
   serve->add_option("--log-level", options->log_level, "trace|debug|info|warn|error|off")
       ->capture_default_str();
   serve->add_option("--inventory-daily-time", options->inventory_daily_time,

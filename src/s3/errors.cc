@@ -18,6 +18,8 @@ constexpr std::array kErrors = {
                 "Error parsing the X-Amz-Credential parameter."},
     S3ErrorInfo{E::kBadDigest, 400, "BadDigest",
                 "The Content-MD5 you specified did not match what we received."},
+    S3ErrorInfo{E::kBadRequest, 400, "BadRequest",
+                "Insufficient information. Origin request header needed."},
     S3ErrorInfo{E::kBucketAlreadyExists, 409, "BucketAlreadyExists",
                 "The requested bucket name is not available. The bucket namespace is shared by "
                 "all users of the system. Please select a different name and try again."},
@@ -52,6 +54,9 @@ constexpr std::array kErrors = {
     S3ErrorInfo{E::kInvalidPartOrder, 400, "InvalidPartOrder",
                 "The list of parts was not in ascending order. The parts list must be specified "
                 "in order by part number."},
+    S3ErrorInfo{E::kInvalidPolicyDocument, 400, "InvalidPolicyDocument",
+                "The content of the form does not meet the conditions specified in the policy "
+                "document."},
     S3ErrorInfo{E::kInvalidRange, 416, "InvalidRange", "The requested range is not satisfiable"},
     S3ErrorInfo{E::kInvalidRequest, 400, "InvalidRequest", "Invalid Request"},
     S3ErrorInfo{E::kInvalidS3DestinationBucket, 400, "InvalidS3DestinationBucket",
@@ -77,8 +82,7 @@ constexpr std::array kErrors = {
     S3ErrorInfo{E::kNoSuchUpload, 404, "NoSuchUpload",
                 "The specified upload does not exist. The upload ID may be invalid, or the upload "
                 "may have been aborted or completed."},
-    S3ErrorInfo{E::kNoSuchVersion, 404, "NoSuchVersion",
-                "The specified version does not exist."},
+    S3ErrorInfo{E::kNoSuchVersion, 404, "NoSuchVersion", "The specified version does not exist."},
     S3ErrorInfo{E::kNotImplemented, 501, "NotImplemented",
                 "A header you provided implies functionality that is not implemented."},
     S3ErrorInfo{E::kPreconditionFailed, 412, "PreconditionFailed",

@@ -157,6 +157,15 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
     }
     request.query = std::move(*query);
 
+    // A CORS preflight needs no signature. Without an Origin S3 answers 400; Stocktake has no
+    // CORS configuration, so every preflight with one is refused (403, as S3 for a bucket
+    // without CORS).
+    if (head.method == "OPTIONS") {
+      if (head.FindHeader("origin") == nullptr) return S3Error(S3ErrorCode::kBadRequest);
+      return S3Error(S3ErrorCode::kAccessDenied,
+                     "CORSResponse: CORS is not enabled for this bucket.");
+    }
+
     auto auth = Authenticate(context_, head, target.raw_path, target.raw_query, body, responder);
     if (std::holds_alternative<S3Error>(auth)) return std::get<S3Error>(auth);
     auto& authenticated = std::get<Authenticated>(auth);
@@ -185,9 +194,12 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
         if (bucket.status().IsNotFound()) return S3Error(S3ErrorCode::kNoSuchBucket);
         return FromStatus(bucket.status());
       }
-      // Owner, bucket policy, Block Public Access (and the ACL hook) decide.
-      if (auto denied = AuthorizeOperation(context_, request, r->name, *bucket, &buffered)) {
-        return *denied;
+      // Owner, bucket policy, Block Public Access (and the ACL hook) decide. PostObject
+      // authorizes its upload itself, as the signer of the form's policy.
+      if (r->handler != PostObject) {
+        if (auto denied = AuthorizeOperation(context_, request, r->name, *bucket, &buffered)) {
+          return *denied;
+        }
       }
       const std::string* expected = request.Header("x-amz-expected-bucket-owner");
       if (expected != nullptr && *expected != bucket->owner_account_id) {

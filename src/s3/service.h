@@ -25,6 +25,10 @@ namespace stocktake::s3 {
 
 struct ServiceOptions {
   std::string region = "us-east-1";
+  // The Object Ownership of a bucket whose CreateBucket names none (x-amz-object-ownership):
+  // BucketOwnerEnforced (ACLs disabled, as AWS since April 2023), BucketOwnerPreferred or
+  // ObjectWriter (ACLs on, the default before).
+  std::string default_object_ownership = "BucketOwnerEnforced";
   // Host names under which virtual-hosted-style requests (bucket.HOST) are recognised.
   std::vector<std::string> virtual_host_domains = {"localhost"};
 };

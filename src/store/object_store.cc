@@ -313,23 +313,40 @@ class ObjectStoreImpl final : public ObjectStore {
   }
 
   Status DeleteBucket(std::string_view name) override {
-    std::unique_lock lock(bucket_mu_);
-    RETURN_IF_ERROR(LoadBucket(name).status());
-    // Any row at all counts, delete markers included (S3: BucketNotEmpty).
-    for (const std::string& prefix :
-         {meta::ObjectBucketPrefix(name), meta::UploadBucketPrefix(name)}) {
-      ASSIGN_OR_RETURN(bool any, AnyRowWithPrefix(prefix));
+    std::vector<std::string> dead_blobs;
+    {
+      std::unique_lock lock(bucket_mu_);
+      RETURN_IF_ERROR(LoadBucket(name).status());
+      // Any version counts, delete markers included (S3: BucketNotEmpty). Incomplete multipart
+      // uploads do not: S3 deletes the bucket and the uploads with it (issue 16). The exclusive
+      // bucket lock keeps UploadPart and CompleteMultipartUpload out while they go.
+      ASSIGN_OR_RETURN(bool any, AnyRowWithPrefix(meta::ObjectBucketPrefix(name)));
       if (any) return Status::FailedPrecondition("bucket not empty");
+      WriteBatch batch;
+      batch.Delete(meta::BucketKey(name));
+      ASSIGN_OR_RETURN(std::vector<MultipartUpload> uploads, ListMultipartUploads(name));
+      for (const MultipartUpload& upload : uploads) {
+        ASSIGN_OR_RETURN(std::vector<Part> parts, LoadParts(upload.upload_id));
+        for (const Part& p : parts) {
+          batch.Delete(meta::PartRowKey(upload.upload_id, p.part_number));
+          if (!p.blob_id.empty()) {
+            batch.Delete(meta::BlobRefKey(p.blob_id));
+            dead_blobs.push_back(p.blob_id);
+          }
+        }
+        batch.Delete(meta::UploadRowKey(upload.bucket, upload.key, upload.upload_id));
+        batch.Delete(meta::UploadIndexKey(upload.upload_id));
+      }
+      for (const std::string& prefix :
+           {meta::InventoryConfigPrefix(name), meta::InventoryRunBucketPrefix(name)}) {
+        auto it = db_->NewIterator(RangeOf(prefix));
+        for (it->Seek(prefix); it->Valid(); it->Next()) batch.Delete(it->key());
+        RETURN_IF_ERROR(it->status());
+      }
+      RETURN_IF_ERROR(db_->Write(&batch, SyncMode()));
     }
-    WriteBatch batch;
-    batch.Delete(meta::BucketKey(name));
-    for (const std::string& prefix :
-         {meta::InventoryConfigPrefix(name), meta::InventoryRunBucketPrefix(name)}) {
-      auto it = db_->NewIterator(RangeOf(prefix));
-      for (it->Seek(prefix); it->Valid(); it->Next()) batch.Delete(it->key());
-      RETURN_IF_ERROR(it->status());
-    }
-    return db_->Write(&batch, SyncMode());
+    RemoveBlobs(dead_blobs);
+    return Status::OK();
   }
 
   // ---- Object data

@@ -132,7 +132,8 @@ class ObjectStore {
   virtual Status DeleteAccount(std::string_view account_id) = 0;
 
   // Buckets. CreateBucket fails with AlreadyExists; DeleteBucket with FailedPrecondition when
-  // any version or multipart upload remains (and removes the bucket's inventory configurations).
+  // any version remains, and otherwise removes the bucket's incomplete multipart uploads (with
+  // their parts) and inventory configurations with it.
   virtual Status CreateBucket(const Bucket& bucket) = 0;
   virtual Result<Bucket> GetBucket(std::string_view name) = 0;
   virtual Status UpdateBucket(const Bucket& bucket) = 0;  // NotFound if absent

@@ -208,18 +208,18 @@ TEST_F(ObjectStoreTest, DeleteBucketRules) {
   EXPECT_EQ(st.message(), "bucket not empty");
   ASSERT_TRUE(store_->DeleteObject("b", "k", marker->version_id).ok());
 
-  // A multipart upload blocks deletion.
+  // An incomplete multipart upload does not block deletion: it goes with the bucket (S3).
   MultipartUpload u;
   u.bucket = "b";
   u.key = "big";
   auto upload_id = store_->CreateMultipartUpload(u);
   ASSERT_TRUE(upload_id.ok());
-  EXPECT_EQ(store_->DeleteBucket("b").code(), StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(store_->AbortMultipartUpload(*upload_id).ok());
 
-  // Empty now: deleted with its inventory configurations and runs.
+  // Deleted with its uploads, inventory configurations and runs.
   ASSERT_TRUE(store_->DeleteBucket("b").ok());
+  EXPECT_TRUE(store_->AbortMultipartUpload(*upload_id).IsNotFound());
   MakeBucket("b");
+  EXPECT_TRUE(store_->ListMultipartUploads("b")->empty());
   EXPECT_TRUE(store_->ListInventoryConfigs("b")->empty());
   EXPECT_TRUE(store_->ListInventoryRuns("b", "daily")->empty());
   EXPECT_TRUE(store_->GetInventoryConfig("b", "daily").status().IsNotFound());

@@ -390,7 +390,7 @@ AuthOr<AuthResult> VerifyPresigned(const RequestView& request, const SecretLooku
     return Error(AuthErrorCode::kAccessDenied, "Request is not valid yet");
   }
   const int64_t expires_at_ms = request_time_ms + q.expires_seconds * 1000;
-  if (now_ms > expires_at_ms) {
+  if (now_ms > expires_at_ms || q.expires_seconds == 0) {
     return Error(AuthErrorCode::kAccessDenied, "Request has expired");
   }
   if (!Contains(q.signed_header_names, "host")) {
@@ -580,7 +580,7 @@ AuthOr<PresignedQuery> ParsePresignedQuery(std::string_view raw_query) {
     return query_error("X-Amz-Expires must be less than a week (in seconds) that is; 604800");
   }
   if (seconds < kMinPresignedExpiresSeconds) {
-    return query_error("X-Amz-Expires must be at least 1 second");
+    return query_error("X-Amz-Expires must be non-negative");
   }
   out.expires_seconds = seconds;
 

@@ -38,8 +38,9 @@ namespace stocktake::s3::auth {
 
 // Header auth: allowed distance between the request time and the server clock.
 inline constexpr int64_t kMaxClockSkewMs = 15 * 60 * 1000;
-// Presigned URLs: X-Amz-Expires range in seconds (at most seven days).
-inline constexpr int64_t kMinPresignedExpiresSeconds = 1;
+// Presigned URLs: X-Amz-Expires range in seconds (at most seven days). 0 parses and has expired
+// already (AWS answers 403 "Request has expired"; issue 16); negative values are 400.
+inline constexpr int64_t kMinPresignedExpiresSeconds = 0;
 inline constexpr int64_t kMaxPresignedExpiresSeconds = 604800;
 
 // What the HTTP layer hands over. Views must outlive the call they are passed to.

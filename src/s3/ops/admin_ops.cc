@@ -3,6 +3,9 @@
 //   GET    /?admin-accounts                                list accounts
 //   DELETE /?admin-account&account-id=ID                   delete an account (and its keys)
 //   POST   /?admin-access-key&account-id=ID                create a key (the secret is shown once)
+//   POST   /?admin-access-key&account-id=ID&access-key-id=K  import a key pair: the secret in the
+//          body, <ImportAccessKey><SecretAccessKey>S</SecretAccessKey></ImportAccessKey> (a body,
+//          not the query, so that no request log or proxy ever sees it)
 //   GET    /?admin-access-keys[&account-id=ID]             list keys (never their secrets)
 //   PUT    /?admin-access-key&access-key-id=K&status=S     Active | Inactive
 //   DELETE /?admin-access-key&access-key-id=K              delete a key
@@ -43,6 +46,29 @@ std::optional<S3Error> RequireRoot(const OpContext& ctx) {
 
 S3Error MissingParameter(std::string_view name) {
   return S3Error(S3ErrorCode::kInvalidArgument, "Missing required parameter " + std::string(name));
+}
+
+// An imported access key id, as IAM's AccessKey.AccessKeyId: 16 to 128 word characters
+// ([A-Za-z0-9_]; IAM API reference, AccessKey data type). AWS's own ids are 20 upper-case
+// characters; RGW's and MinIO's keys fit the same shape.
+bool IsValidAccessKeyId(std::string_view id) {
+  if (id.size() < 16 || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// An imported secret: 8 to 128 printable ASCII characters, no space (AWS's are 40 base64
+// characters; RGW's and MinIO's are longer or shorter, never outside this).
+bool IsValidSecretKey(std::string_view secret) {
+  if (secret.size() < 8 || secret.size() > 128) return false;
+  for (char c : secret) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
 }
 
 S3Error NoSuchAccount() { return S3Error(S3ErrorCode::kInvalidArgument, "No such account"); }
@@ -119,13 +145,38 @@ OpResult CreateAccessKey(OpContext& ctx) {
   if (!ctx.store().GetAccount(*id).ok()) return NoSuchAccount();
   store::AccessKey key;
   key.account_id = *id;
-  key.access_key_id = RandomAccessKeyId();
-  key.secret_key = Base64Encode(RandomBytes(30));
   key.enabled = true;
+  const std::string* imported_id = ctx.request.Query("access-key-id");
+  if (imported_id == nullptr) {
+    key.access_key_id = RandomAccessKeyId();
+    key.secret_key = Base64Encode(RandomBytes(30));
+  } else {
+    // Import: the caller's key pair (moving users from AWS, RGW or MinIO).
+    if (!IsValidAccessKeyId(*imported_id)) {
+      return S3Error(S3ErrorCode::kInvalidArgument,
+                     "The access key id must be 16 to 128 characters A-Z, a-z, 0-9 or _.");
+    }
+    pugi::xml_document doc;
+    auto parsed = ParseXmlBody(ctx, &doc, 4096);
+    if (auto* error = std::get_if<S3Error>(&parsed)) return *error;
+    pugi::xml_node secret = doc.child("ImportAccessKey").child("SecretAccessKey");
+    if (!secret) return S3Error(S3ErrorCode::kMalformedXML);
+    key.secret_key = secret.text().as_string();
+    if (!IsValidSecretKey(key.secret_key)) {
+      return S3Error(S3ErrorCode::kInvalidArgument,
+                     "The secret access key must be 8 to 128 printable ASCII characters.");
+    }
+    key.access_key_id = *imported_id;
+    auto existing = ctx.store().GetAccessKey(key.access_key_id);
+    if (existing.ok()) {
+      return S3Error(S3ErrorCode::kInvalidArgument, "The access key id is already in use.");
+    }
+    if (!existing.status().IsNotFound()) return FromStatus(existing.status());
+  }
   Status st = ctx.store().PutAccessKey(key);
   if (!st.ok()) return FromStatus(st);
   XmlWriter xml("CreateAccessKeyResult");
-  WriteKey(xml, key, /*with_secret=*/true);
+  WriteKey(xml, key, /*with_secret=*/imported_id == nullptr);
   return S3Response::Xml(xml.Finish());
 }
 

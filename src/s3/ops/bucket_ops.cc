@@ -38,7 +38,8 @@ OpResult CreateBucket(OpContext& ctx) {
   auto body = ReadAll(*request.payload, 64 * 1024, &read_error);
   if (!body.ok()) return read_error ? *read_error : S3Error(S3ErrorCode::kMalformedXML);
   if (!body->empty()) {
-    if (!doc.load_buffer(body->data(), body->size()) || !doc.child("CreateBucketConfiguration")) {
+    if (!doc.load_buffer(body->data(), body->size(), kXmlBodyParseFlags) ||
+        !doc.child("CreateBucketConfiguration")) {
       return S3Error(S3ErrorCode::kMalformedXML);
     }
     std::string location =
@@ -65,7 +66,12 @@ OpResult CreateBucket(OpContext& ctx) {
   if (st.code() == StatusCode::kAlreadyExists) {
     auto existing = ctx.store().GetBucket(request.bucket);
     if (existing.ok() && existing->owner_account_id == request.caller.account_id) {
-      return S3Error(S3ErrorCode::kBucketAlreadyOwnedByYou);
+      // us-east-1 answers 200 and leaves the bucket as it is; every other region answers 409
+      // (CreateBucket API reference, BucketAlreadyOwnedByYou).
+      if (existing->region != "us-east-1") return S3Error(S3ErrorCode::kBucketAlreadyOwnedByYou);
+      S3Response response;
+      response.SetHeader("Location", "/" + request.bucket);
+      return response;
     }
     return S3Error(S3ErrorCode::kBucketAlreadyExists);
   }

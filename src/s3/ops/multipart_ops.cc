@@ -275,7 +275,7 @@ std::optional<S3Error> CheckConditionalWrite(OpContext& ctx, const store::Multip
   bool exists = current.ok() && !current->is_delete_marker;
   if (if_match && !exists) return S3Error(S3ErrorCode::kNoSuchKey);
   if ((if_none_match && *if_none_match == "*" && exists) ||
-      (if_match && UnquoteEtag(*if_match) != current->etag)) {
+      (if_match && !IfMatchHolds(*if_match, current->etag))) {
     return S3Error(S3ErrorCode::kPreconditionFailed);
   }
   return std::nullopt;

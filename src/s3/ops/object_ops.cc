@@ -210,7 +210,7 @@ OpResult PutObject(OpContext& ctx) {
     auto current = ctx.store().GetObject(version.bucket, version.key, std::nullopt);
     bool exists = current.ok() && !current->is_delete_marker;
     if ((if_none_match && *if_none_match == "*" && exists) ||
-        (if_match && (!exists || UnquoteEtag(*if_match) != current->etag))) {
+        (if_match && (!exists || !IfMatchHolds(*if_match, current->etag)))) {
       std::get<std::unique_ptr<store::BlobWriter>>(received)->Abandon();
       if (if_match && !exists) return S3Error(S3ErrorCode::kNoSuchKey);
       return S3Error(S3ErrorCode::kPreconditionFailed);

@@ -39,6 +39,8 @@ OpResult ListObjectVersions(OpContext& ctx);
 OpResult DeleteObjects(OpContext& ctx);
 // Objects.
 OpResult PutObject(OpContext& ctx);
+// Browser-based upload: POST of a multipart/form-data form to the bucket (post_object_ops.cc).
+OpResult PostObject(OpContext& ctx);
 OpResult CopyObject(OpContext& ctx);
 OpResult GetObject(OpContext& ctx);
 OpResult HeadObject(OpContext& ctx);

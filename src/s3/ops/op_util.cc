@@ -107,13 +107,18 @@ std::string UnquoteEtag(std::string_view etag) {
   return std::string(etag);
 }
 
+bool IfMatchHolds(std::string_view if_match, std::string_view current_etag) {
+  return if_match == "*" || UnquoteEtag(if_match) == current_etag;
+}
+
 std::variant<pugi::xml_document*, S3Error> ParseXmlBody(OpContext& ctx, pugi::xml_document* doc,
                                                         size_t max_bytes) {
   std::optional<S3Error> error;
   auto body = ReadAll(*ctx.request.payload, max_bytes, &error);
   if (!body.ok()) return error ? *error : S3Error(S3ErrorCode::kMalformedXML);
+  // Text is kept byte for byte: a whitespace-only element (a key " ") is a value, not formatting.
   pugi::xml_parse_result parsed =
-      doc->load_buffer(body->data(), body->size(), pugi::parse_default, pugi::encoding_utf8);
+      doc->load_buffer(body->data(), body->size(), kXmlBodyParseFlags, pugi::encoding_utf8);
   if (!parsed || !doc->document_element()) return S3Error(S3ErrorCode::kMalformedXML);
   return doc;
 }

@@ -39,8 +39,16 @@ bool IsValidBucketName(std::string_view name);
 std::string QuoteEtag(std::string_view etag);
 // Strips surrounding quotes (and a W/ prefix) from a client-sent ETag.
 std::string UnquoteEtag(std::string_view etag);
+// A conditional write's If-Match against the current version's ETag (the version exists): "*"
+// matches any (RFC 9110 §13.1.1), otherwise the ETag, quoted or not.
+bool IfMatchHolds(std::string_view if_match, std::string_view current_etag);
 
-// Parses an XML request body (bounded), failing with MalformedXML.
+// pugixml flags for every XML request body: keys are bytes, so an element whose whole text is
+// whitespace keeps it (parse_default would drop it and turn a key " " into ""). Whitespace
+// between elements is still formatting.
+inline constexpr unsigned kXmlBodyParseFlags = pugi::parse_default | pugi::parse_ws_pcdata_single;
+
+// Parses an XML request body (bounded, kXmlBodyParseFlags), failing with MalformedXML.
 std::variant<pugi::xml_document*, S3Error> ParseXmlBody(OpContext& ctx, pugi::xml_document* doc,
                                                         size_t max_bytes = 1 << 20);
 

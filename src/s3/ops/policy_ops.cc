@@ -114,6 +114,7 @@ OpResult PutPublicAccessBlock(OpContext& ctx) {
     return S3Error(S3ErrorCode::kMalformedXML);
   }
   for (pugi::xml_node child : root.children()) {
+    if (child.type() != pugi::node_element) continue;  // whitespace kept by kXmlBodyParseFlags
     std::string_view value = child.text().as_string();
     if (value != "true" && value != "false" && value != "TRUE" && value != "FALSE") {
       return S3Error(S3ErrorCode::kMalformedXML);

@@ -1,4 +1,6 @@
 // Object tagging: Put/Get/DeleteObjectTagging.
+#include <cstring>
+
 #include "s3/ops/op_util.h"
 #include "s3/xml_writer.h"
 
@@ -12,6 +14,9 @@ OpResult PutObjectTagging(OpContext& ctx) {
   if (!tag_set) return S3Error(S3ErrorCode::kMalformedXML);
   std::vector<std::pair<std::string, std::string>> tags;
   for (pugi::xml_node tag : tag_set.children()) {
+    if (tag.type() == pugi::node_pcdata && tag.value()[strspn(tag.value(), " \t\r\n")] == '\0') {
+      continue;  // an empty TagSet's whitespace, kept by kXmlBodyParseFlags
+    }
     if (std::string_view(tag.name()) != "Tag" || !tag.child("Key")) {
       return S3Error(S3ErrorCode::kMalformedXML);
     }
