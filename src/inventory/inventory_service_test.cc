@@ -181,6 +181,7 @@ TEST_F(SchedulerTest, SecondRunOfAMinuteWaitsForTheNextMinute) {
   PutConfig("twice", ScheduleFrequency::kDaily);
   ASSERT_TRUE(service.Start().ok());
   ASSERT_TRUE(service.RequestRun("source", "twice", "on-demand").ok());
+  clock_.AdvanceMillis(1);  // run ids sort by request time: keep the listing in request order
   ASSERT_TRUE(service.RequestRun("source", "twice", "on-demand").ok());
   // The first run publishes; the second finds its minute taken and waits on the clock.
   auto states = [&] {
