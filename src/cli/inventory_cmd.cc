@@ -9,6 +9,7 @@
 
 #include "cli/client_flags.h"
 #include "cli/scan_cmd.h"
+#include "common/exit_code.h"
 
 namespace stocktake::cli {
 namespace {
@@ -52,11 +53,11 @@ std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
   auto response = client.Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    std::exit(1);
+    std::exit(ExitCodeFor(response.status()));
   }
   if (response->status != 200) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    std::exit(1);
+    std::exit(ExitCodeForHttpStatus(response->status));
   }
   pugi::xml_document doc;
   doc.load_buffer(response->body.data(), response->body.size());
@@ -65,6 +66,30 @@ std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
     runs.push_back(ReadRun(n));
   }
   return runs;
+}
+
+// The destination bucket of a configuration (its Destination Bucket ARN, arn:aws:s3:::NAME).
+std::string DestinationBucket(s3::S3Client& client, const std::string& bucket,
+                              const std::string& id) {
+  s3::S3Call call;
+  call.bucket = bucket;
+  call.query = {{"inventory", ""}, {"id", id}};
+  auto response = client.Send(call);
+  if (!response.ok()) {
+    std::cerr << "stocktake: " << response.status().message() << "\n";
+    std::exit(ExitCodeFor(response.status()));
+  }
+  if (response->status != 200) {
+    std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
+    std::exit(ExitCodeForHttpStatus(response->status));
+  }
+  pugi::xml_document doc;
+  doc.load_buffer(response->body.data(), response->body.size());
+  std::string arn = doc.child("InventoryConfiguration")
+                        .child("Destination")
+                        .child("S3BucketDestination")
+                        .child_value("Bucket");
+  return arn.substr(arn.rfind(':') + 1);
 }
 
 int Run(const RunOptions& options) {
@@ -76,35 +101,38 @@ int Run(const RunOptions& options) {
   auto response = client->Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    return 1;
+    return ExitCodeFor(response.status());
   }
   if (response->status / 100 != 2) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    return 1;
+    return ExitCodeForHttpStatus(response->status);
   }
   pugi::xml_document doc;
   doc.load_buffer(response->body.data(), response->body.size());
   std::string run_id = doc.child("InventoryRunResult").child("InventoryRun").child_value("RunId");
   std::cout << "run " << run_id << " queued\n";
-  if (!options.wait) return 0;
+  if (!options.wait) return kExitOk;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     for (const RunView& r : FetchRuns(*client, options.bucket, options.id)) {
       if (r.run_id != run_id) continue;
       if (r.state == "succeeded") {
+        // The form `stocktake report` and `aws s3 cp` take.
         std::cout << "run " << run_id << " succeeded: " << r.rows << " rows, " << r.files
-                  << " files, " << r.bytes << " bytes\nmanifest " << r.manifest << "\n";
-        return 0;
+                  << " files, " << r.bytes << " bytes\nmanifest s3://"
+                  << DestinationBucket(*client, options.bucket, options.id) << "/" << r.manifest
+                  << "\n";
+        return kExitOk;
       }
       if (r.state == "failed") {
         std::cerr << "run " << run_id << " failed: " << r.reason << "\n";
-        return 1;
+        return kExitFailure;
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   std::cerr << "stocktake: timed out waiting for run " << run_id << "\n";
-  return 1;
+  return kExitFailure;
 }
 
 int Runs(const RunOptions& options) {
@@ -132,7 +160,8 @@ void AddInventoryCommand(CLI::App& app) {
   run_options->client.AddTo(run);
   run->add_option("--bucket", run_options->bucket, "Source bucket")->required();
   run->add_option("--id", run_options->id, "Inventory configuration id")->required();
-  run->add_flag("--wait", run_options->wait, "Wait for the run to finish; print the manifest key");
+  run->add_flag("--wait", run_options->wait,
+                "Wait for the run to finish; print the manifest's s3:// URL");
   run->add_option("--timeout", run_options->timeout_seconds, "Seconds to wait")
       ->capture_default_str();
   run->callback([run_options]() { std::exit(Run(*run_options)); });

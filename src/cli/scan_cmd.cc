@@ -175,7 +175,9 @@ int RunScanCommand(const ScanFlags& flags) {
       r.listing_seconds, rate, r.partitions, r.splits, r.partitions_reused,
       static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.retries),
       static_cast<unsigned long long>(r.heads), static_cast<unsigned long long>(r.acl_requests));
-  std::printf("manifest %s\n", r.report.manifest_key.c_str());
+  // The form `stocktake report` and `aws s3 cp` take.
+  std::printf("manifest s3://%s/%s\n", options->destination.bucket.c_str(),
+              r.report.manifest_key.c_str());
   return 0;
 }
 

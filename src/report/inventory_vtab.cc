@@ -9,9 +9,15 @@
 namespace stocktake::report {
 namespace {
 
+// What the module is registered with (its client data).
+struct Source {
+  Report* report;
+  Status* scan_error;
+};
+
 struct Table {
   sqlite3_vtab base;  // first member: SQLite casts between the two
-  Report* report;
+  Source source;
 };
 
 struct Cursor {
@@ -44,6 +50,8 @@ const char* SqlType(format::ColumnType type) {
 }
 
 int SetError(sqlite3_vtab* vtab, const Status& status) {
+  Status* scan_error = reinterpret_cast<Table*>(vtab)->source.scan_error;
+  if (scan_error->ok()) *scan_error = status;
   sqlite3_free(vtab->zErrMsg);
   vtab->zErrMsg = sqlite3_mprintf("%s", status.message().c_str());
   return SQLITE_ERROR;
@@ -51,7 +59,8 @@ int SetError(sqlite3_vtab* vtab, const Status& status) {
 
 // xConnect: declares the columns of the report (xCreate is null: eponymous-only).
 int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** error) {
-  auto* report = static_cast<Report*>(aux);
+  const auto* source = static_cast<const Source*>(aux);
+  Report* report = source->report;
   std::string ddl = "CREATE TABLE x(";
   const auto& columns = report->schema().columns;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -65,7 +74,7 @@ int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
     return rc;
   }
   auto* table = new Table{};
-  table->report = report;
+  table->source = *source;
   *out = &table->base;
   return SQLITE_OK;
 }
@@ -104,7 +113,7 @@ int Advance(Cursor* cursor) {
 int Filter(sqlite3_vtab_cursor* c, int, const char*, int, sqlite3_value**) {
   auto* cursor = reinterpret_cast<Cursor*>(c);
   auto* table = reinterpret_cast<Table*>(c->pVtab);
-  cursor->scanner = std::make_unique<ReportScanner>(table->report);
+  cursor->scanner = std::make_unique<ReportScanner>(table->source.report);
   cursor->rowid = 0;
   return Advance(cursor);
 }
@@ -172,8 +181,11 @@ const sqlite3_module kModule = MakeModule();
 
 }  // namespace
 
-Status RegisterInventoryModule(sqlite3* db, Report* report) {
-  int rc = sqlite3_create_module_v2(db, "inventory", &kModule, report, nullptr);
+Status RegisterInventoryModule(sqlite3* db, Report* report, Status* scan_error) {
+  auto* source = new Source{report, scan_error};
+  // SQLite owns the client data from here on, even when registration fails.
+  int rc = sqlite3_create_module_v2(db, "inventory", &kModule, source,
+                                    [](void* p) { delete static_cast<Source*>(p); });
   if (rc != SQLITE_OK) {
     return Status::Internal(std::string("sqlite3_create_module_v2: ") + sqlite3_errstr(rc));
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/exit_code.h"
 #include "common/time_format.h"
 #include "report/row_format.h"
 #include "report/typed_reader.h"
@@ -77,7 +78,7 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
   auto opened = Report::Open(options.url, options.report);
   if (!opened.ok()) {
     *err << "stocktake report summary: " << opened.status().message() << "\n";
-    return 1;
+    return ExitCodeFor(opened.status());
   }
   Report* report = opened->get();
   const ReportSchema& schema = report->schema();
@@ -101,7 +102,7 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
     auto more = scanner.Next(&row);
     if (!more.ok()) {
       *err << "stocktake report summary: " << more.status().message() << "\n";
-      return 1;
+      return ExitCodeFor(more.status());
     }
     if (!*more) break;
     ++rows;
@@ -139,7 +140,7 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
   }
 
   const inventory::Manifest& m = report->manifest();
-  TextTable head({"REPORT", options.url});
+  TextTable head({"REPORT", report->url()});
   head.AddRow({"source bucket", m.source_bucket});
   head.AddRow({"created", FormatIso8601Millis(created_ms)});
   head.AddRow({"format", std::string(format::FileFormatName(m.file_format)) + ", " +
@@ -175,7 +176,7 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
   } else {
     *out << "\nBy age: the report has no LastModifiedDate column\n";
   }
-  return out->good() ? 0 : 1;
+  return out->good() ? kExitOk : kExitFailure;
 }
 
 }  // namespace stocktake::report

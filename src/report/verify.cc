@@ -5,6 +5,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/exit_code.h"
 #include "inventory/manifest.h"
 #include "report/row_format.h"
 #include "report/typed_reader.h"
@@ -24,10 +25,12 @@ class Verifier {
   int Run() {
     ReportOptions report_options = options_.report;
     report_options.allow_bad_schema = true;
+    report_options.verify = false;  // every problem is listed below, not only the first
     auto report = Report::Open(options_.url, report_options);
     if (!report.ok()) {
       Problem(report.status().message());
-      return Finish();
+      Finish();
+      return ExitCodeFor(report.status());
     }
     report_ = std::move(*report);
     const inventory::Manifest& m = report_->manifest();
@@ -61,12 +64,12 @@ class Verifier {
   int Finish() {
     if (problems_.empty()) {
       *out_ << "verify: OK\n";
-      return 0;
+      return kExitOk;
     }
     *err_ << "verify: FAILED with " << problems_.size()
           << (problems_.size() == 1 ? " problem" : " problems") << "; first: " << problems_[0]
           << "\n";
-    return 1;
+    return kExitVerifyFailed;
   }
 
   void CheckChecksum() {
