@@ -3,7 +3,6 @@
 #include <pugixml.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <thread>
 
@@ -20,6 +19,7 @@ struct RunOptions {
   std::string id;
   bool wait = false;
   int timeout_seconds = 3600;
+  report::ListOutput output = report::ListOutput::kTable;
 };
 
 struct RunView {
@@ -137,16 +137,30 @@ int Run(const RunOptions& options) {
 
 int Runs(const RunOptions& options) {
   auto client = options.client.Connect();
-  auto runs = FetchRuns(*client, options.bucket, options.id);
-  std::printf("%-27s %-10s %-9s %-24s %-24s %-24s %10s %6s %12s  %s\n", "RUN", "TRIGGER", "STATE",
-              "STARTED", "FINISHED", "SNAPSHOT", "ROWS", "FILES", "BYTES", "MANIFEST / REASON");
-  for (const RunView& r : runs) {
-    std::printf("%-27s %-10s %-9s %-24s %-24s %-24s %10s %6s %12s  %s\n", r.run_id.c_str(),
-                r.trigger.c_str(), r.state.c_str(), r.started.c_str(), r.finished.c_str(),
-                r.snapshot.c_str(), r.rows.c_str(), r.files.c_str(), r.bytes.c_str(),
-                (r.state == "failed" ? r.reason : r.manifest).c_str());
+  using Kind = report::ListField::Kind;
+  report::Listing listing({{"run_id"},
+                           {"trigger"},
+                           {"state"},
+                           {"started"},
+                           {"finished"},
+                           {"snapshot"},
+                           {"rows", Kind::kCount},
+                           {"files", Kind::kCount},
+                           {"bytes", Kind::kBytes},
+                           {"manifest"},
+                           {"failure_reason"}});
+  std::string destination;  // fetched for the first manifest
+  for (const RunView& r : FetchRuns(*client, options.bucket, options.id)) {
+    std::string manifest;
+    if (!r.manifest.empty()) {
+      if (destination.empty()) destination = DestinationBucket(*client, options.bucket, options.id);
+      manifest = "s3://" + destination + "/" + r.manifest;
+    }
+    listing.Add({r.run_id, r.trigger, r.state, r.started, r.finished, r.snapshot, r.rows, r.files,
+                 r.bytes, manifest, r.reason});
   }
-  return 0;
+  listing.Write(options.output, &std::cout);
+  return kExitOk;
 }
 
 }  // namespace
@@ -171,6 +185,7 @@ void AddInventoryCommand(CLI::App& app) {
   runs_options->client.AddTo(runs);
   runs->add_option("--bucket", runs_options->bucket, "Source bucket")->required();
   runs->add_option("--id", runs_options->id, "Inventory configuration id")->required();
+  AddOutputOption(runs, &runs_options->output);
   runs->callback([runs_options]() { std::exit(Runs(*runs_options)); });
 
   AddInventoryScanCommand(inventory);

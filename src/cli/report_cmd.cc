@@ -69,14 +69,16 @@ void AddReportCommand(CLI::App& app) {
 
   struct VerifyArgs : CommonFlags {
     std::string url;
+    report::ListOutput output = report::ListOutput::kTable;
   };
   auto verify_args = std::make_shared<VerifyArgs>();
   CLI::App* verify = report->add_subcommand(
       "verify", "Check manifest.checksum, every file's size and MD5, the schema, the rows");
   verify->add_option("manifest", verify_args->url, "manifest.json URL or path")->required();
   verify_args->AddTo(verify);
+  AddOutputOption(verify, &verify_args->output);
   verify->callback([verify_args]() {
-    report::VerifyOptions options{verify_args->url, verify_args->Options()};
+    report::VerifyOptions options{verify_args->url, verify_args->Options(), verify_args->output};
     std::exit(report::RunVerify(options, &std::cout, &std::cerr));
   });
 
@@ -109,6 +111,7 @@ void AddReportCommand(CLI::App& app) {
     std::string url;
     int depth = 1;
     int top = 10;
+    report::ListOutput output = report::ListOutput::kTable;
   };
   auto summary_args = std::make_shared<SummaryArgs>();
   CLI::App* summary = report->add_subcommand(
@@ -121,6 +124,7 @@ void AddReportCommand(CLI::App& app) {
       ->check(CLI::Range(0, 1'000'000))
       ->capture_default_str();
   summary_args->AddTo(summary);
+  AddOutputOption(summary, &summary_args->output);
   summary_args->AddVerifyFlagTo(summary);
   summary->callback([summary_args]() {
     report::SummaryOptions options;
@@ -128,6 +132,7 @@ void AddReportCommand(CLI::App& app) {
     options.report = summary_args->Options();
     options.depth = summary_args->depth;
     options.top = summary_args->top;
+    options.output = summary_args->output;
     std::exit(report::RunSummary(options, &std::cout, &std::cerr));
   });
 

@@ -11,7 +11,9 @@
 #include <memory>
 #include <thread>
 
+#include "cli/data_dir_lock.h"
 #include "cli/root_account.h"
+#include "common/exit_code.h"
 #include "inventory/inventory_service.h"
 #include "io/file.h"
 #include "replication/replicator.h"
@@ -71,6 +73,12 @@ int RunServe(const ServeOptions& options) {
   if (!st.ok()) {
     std::cerr << "stocktake: " << st.ToString() << "\n";
     return 1;
+  }
+  if (auto pid = DataDirLockHolder(options.data_dir)) {
+    std::cerr << "stocktake: data directory " << options.data_dir
+              << " is in use by another stocktake server (process " << *pid
+              << "); stop it, or give this one another --data-dir\n";
+    return kExitUnavailable;
   }
   store::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
@@ -208,6 +216,7 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--port", options->port, "Port (0 picks a free one)")->capture_default_str();
   serve->add_option("--region", options->region, "Region name")->capture_default_str();
   serve->add_option("--log-level", options->log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
   serve->add_option("--inventory-daily-time", options->inventory_daily_time,
                     "UTC time of day of Daily (and Sunday's Weekly) inventory runs, HH:MM")
