@@ -178,6 +178,7 @@ void AddReportCommand(CLI::App& app) {
   query->add_option("sql", query_args->sql, "SQL; the report is the table `inventory`")->required();
   query->add_option("--format", query_args->format, "table, csv or jsonl")->capture_default_str();
   query_args->AddTo(query);
+  query->footer(report::QueryColumnsHelp());
   query_args->AddVerifyFlagTo(query);
   query->callback([query_args]() {
     report::QueryOptions options;

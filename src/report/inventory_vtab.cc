@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "report/row_format.h"
 #include "report/typed_reader.h"
@@ -18,6 +19,8 @@ struct Source {
 struct Table {
   sqlite3_vtab base;  // first member: SQLite casts between the two
   Source source;
+  // Column i >= the report's column count is a hidden alias of column aliased[i - count].
+  std::vector<size_t> aliased;
 };
 
 struct Cursor {
@@ -67,6 +70,17 @@ int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
     if (i > 0) ddl += ", ";
     ddl += QuoteIdentifier(columns[i].name) + " " + SqlType(columns[i].type);
   }
+  // AWS's names (the CSV fileSchema's: ETag, StorageClass, LastModifiedDate) as HIDDEN columns:
+  // usable by name, left out of SELECT *. Not where they differ only in case (SQLite's names
+  // are case-insensitive: Size is size already).
+  std::vector<size_t> aliased;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].field == nullptr) continue;
+    std::string alias(columns[i].field->csv_name);
+    if (sqlite3_stricmp(alias.c_str(), columns[i].name.c_str()) == 0) continue;
+    ddl += ", " + QuoteIdentifier(alias) + " " + SqlType(columns[i].type) + " HIDDEN";
+    aliased.push_back(i);
+  }
   ddl += ")";
   int rc = sqlite3_declare_vtab(db, ddl.c_str());
   if (rc != SQLITE_OK) {
@@ -75,6 +89,7 @@ int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
   }
   auto* table = new Table{};
   table->source = *source;
+  table->aliased = std::move(aliased);
   *out = &table->base;
   return SQLITE_OK;
 }
@@ -124,6 +139,11 @@ int Eof(sqlite3_vtab_cursor* c) { return reinterpret_cast<Cursor*>(c)->eof; }
 
 int Column(sqlite3_vtab_cursor* c, sqlite3_context* context, int index) {
   auto* cursor = reinterpret_cast<Cursor*>(c);
+  const auto& aliased = reinterpret_cast<Table*>(c->pVtab)->aliased;
+  if (index >= 0 && static_cast<size_t>(index) >= cursor->row.size() &&
+      static_cast<size_t>(index) - cursor->row.size() < aliased.size()) {
+    index = static_cast<int>(aliased[static_cast<size_t>(index) - cursor->row.size()]);
+  }
   if (index < 0 || static_cast<size_t>(index) >= cursor->row.size()) {
     sqlite3_result_null(context);
     return SQLITE_OK;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/exit_code.h"
+#include "inventory/fields.h"
 #include "report/inventory_vtab.h"
 
 namespace stocktake::report {
@@ -38,6 +39,20 @@ void ToCell(sqlite3_stmt* statement, int i, Cell* cell) {
 }
 
 }  // namespace
+
+std::string QueryColumnsHelp() {
+  std::string text =
+      "Columns of the table `inventory` (those the report has; by name or by AWS's name):\n";
+  for (const inventory::FieldInfo& f : inventory::AllFields()) {
+    bool text_type =
+        f.type == format::ColumnType::kString || f.type == format::ColumnType::kTimestampMillis;
+    text += "  " + std::string(f.column_name) + " (" + std::string(f.csv_name) + ")  " +
+            (text_type ? "TEXT" : "INTEGER") +
+            (f.type == format::ColumnType::kTimestampMillis ? ", ISO-8601 UTC" : "") +
+            (f.type == format::ColumnType::kBoolean ? ", 0/1" : "") + "\n";
+  }
+  return text;
+}
 
 int RunQuery(const QueryOptions& options, std::ostream* out, std::ostream* err) {
   auto report = Report::Open(options.url, options.report);
