@@ -35,7 +35,8 @@ void AddOutputOption(CLI::App* command, report::ListOutput* output) {
   command
       ->add_option("--output", *output,
                    "table (for people: headers, sizes in KiB/MiB/...), csv or json (for scripts)")
-      ->transform(CLI::CheckedTransformer(kNames))
+      ->transform(CLI::CheckedTransformer(kNames).description(""))
+      ->type_name("table|csv|json")
       ->default_str("table");
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/admin_cmd.h"
 #include "cli/command_line.h"
+#include "cli/completion.h"
 #include "cli/inventory_cmd.h"
 #include "cli/kms_cmd.h"
 #include "cli/report_cmd.h"
@@ -29,6 +30,12 @@ int main(int argc, char** argv) {
   stocktake::cli::AddAdminCommand(app);
   stocktake::cli::AddKmsCommand(app);
   stocktake::cli::AddReportCommand(app);
+  stocktake::cli::AddCompletionCommand(app, STOCKTAKE_VERSION);
+  std::string exit_statuses = "Exit statuses:";
+  for (const stocktake::ExitStatusInfo& s : stocktake::kExitStatuses) {
+    exit_statuses += "\n  " + std::to_string(s.code) + "  " + s.meaning;
+  }
+  app.footer(exit_statuses);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (auto mistake = stocktake::cli::FindCommandLineMistake(app, args)) {

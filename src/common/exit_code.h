@@ -18,6 +18,25 @@ enum ExitCode : int {
   kExitDifferences = 7,   // report diff: the reports differ; fsck: only crash leftovers
 };
 
+// Each status with its meaning, for --help, the man page and README.md's table.
+struct ExitStatusInfo {
+  int code;
+  const char* meaning;
+};
+inline constexpr ExitStatusInfo kExitStatuses[] = {
+    {kExitOk, "success (report diff: no differences; admin fsck: consistent)"},
+    {kExitFailure, "failure not listed below: an error answer of the server, an I/O error"},
+    {kExitUsage, "usage: a bad command line, option value or --config file"},
+    {kExitNotFound, "not found: no such report, bucket, configuration, access key or directory"},
+    {kExitVerifyFailed,
+     "verification failed: a report fails its checksums, sizes or schema; admin fsck: data lost"},
+    {kExitDenied, "access denied: the server refused the credentials or the request (403)"},
+    {kExitUnavailable,
+     "unavailable: the server cannot be reached; the data directory is in use by a server"},
+    {kExitDifferences,
+     "differences: report diff found changes; admin fsck found only crash leftovers"},
+};
+
 // The exit status for a command that failed with `status` (kExitOk when it is OK).
 inline int ExitCodeFor(const Status& status) {
   switch (status.code()) {

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -206,6 +207,86 @@ class CliTest(unittest.TestCase):
                    expect=EXIT_NOT_FOUND)
         self.assertIn("no such directory /nonexistent/stocktake-data", proc.stderr)
 
+
+    # ---- logs ----
+
+    def test_request_logs_carry_the_error_code_and_the_reason_for_403(self):
+        server = Server(extra_args=("--log-format", "json")).start()
+        self.addCleanup(server.cleanup)
+        s3 = server.client()
+        s3.create_bucket(Bucket="private")
+        s3.put_object(Bucket="private", Key="k", Body=b"x")
+        out = run("admin", "account", "create", "--name", "other", "--with-key", "--endpoint",
+                  server.url).stdout
+        fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+        other_key, other_secret = (fields["access key id"].strip(),
+                                   fields["secret access key"].split()[0])
+        attempts = [
+            (server.client(access_key="STKNOSUCHKEY00000000"), "InvalidAccessKeyId",
+             "unknown or disabled access key"),
+            (server.client(secret_key="not-the-secret-0000000000000000000000000"),
+             "SignatureDoesNotMatch", "bad signature (wrong secret key?)"),
+            (server.client(access_key=other_key, secret_key=other_secret), "AccessDenied",
+             "denied by policy or ACL: s3:GetObject on arn:aws:s3:::private/k"),
+        ]
+        for client, _, _ in attempts:
+            with self.assertRaises(Exception):
+                client.get_object(Bucket="private", Key="k")
+        server.stop()
+        with open(server.log_path) as f:
+            log = f.read()
+        records = [json.loads(line) for line in log.splitlines()]  # every line is JSON
+        failed = [r for r in records if r.get("status") == 403]
+        for _, code, reason in attempts:
+            self.assertIn((code, reason), [(r.get("code"), r.get("reason")) for r in failed])
+        self.assertTrue(all({"time", "level", "msg", "op", "us"} <= set(r) for r in failed))
+        for secret in (SECRET_KEY, other_secret, "not-the-secret"):
+            self.assertNotIn(secret, log)
+        # The text format carries the same fields.
+        self.assertRaises(Exception, self.server.client().head_bucket, Bucket="no-such-bucket")
+        with open(self.server.log_path) as f:
+            self.assertRegex(f.read(), r"bucket=no-such-bucket status=404 op=HeadBucket us=\d+ "
+                                       r"code=NoSuchBucket")
+
+    # ---- completion and man page ----
+
+    def test_completion_and_man_page_from_the_help_text(self):
+        script = run("completion", "bash").stdout
+
+        def complete(*words):
+            proc = subprocess.run(
+                ["bash", "-c", script + '\nCOMP_WORDS=(%s); COMP_CWORD=%d; _stocktake; '
+                 'echo "${COMPREPLY[@]}"' % (" ".join(words), len(words) - 1)],
+                capture_output=True, text=True, timeout=60)
+            self.assertEqual(proc.stderr, "")
+            return proc.stdout.split()
+
+        self.assertEqual(complete("stocktake", "rep"), ["report"])
+        self.assertEqual(complete("stocktake", "report", "s"), ["summary"])
+        self.assertEqual(complete("stocktake", "report", "summary", "--out"), ["--output"])
+        self.assertEqual(complete("stocktake", "--config", "x.toml", "inventory", "ru"),
+                         ["run", "runs"])
+        self.assertIn("complete -c stocktake", run("completion", "fish").stdout)
+        self.assertTrue(run("completion", "zsh").stdout.startswith("#compdef stocktake\n"))
+        run("completion", "powershell", expect=EXIT_USAGE)
+        # `cmake --install` puts the generated page where man finds it.
+        build_dir = os.path.dirname(binary())
+        prefix = tempfile.mkdtemp(prefix="stocktake-install-")
+        self.addCleanup(shutil.rmtree, prefix, True)
+        subprocess.run(["cmake", "--install", build_dir, "--prefix", prefix], check=True,
+                       capture_output=True, timeout=600)
+        for path in ("bin/stocktake", "share/bash-completion/completions/stocktake",
+                     "share/zsh/site-functions/_stocktake",
+                     "share/fish/vendor_completions.d/stocktake.fish"):
+            self.assertTrue(os.path.exists(os.path.join(prefix, path)), path)
+        page = subprocess.run(["man", "stocktake"], capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, MANPATH=os.path.join(prefix, "share", "man"),
+                                       MANWIDTH="200")).stdout
+        page = re.sub(".\x08", "", page)  # overstrike bold and underline
+        self.assertIn("stocktake report summary", page)
+        self.assertIn("--output", page)
+        self.assertIn("EXIT STATUS", page)
+        self.assertIn("verification failed", page)
 
 if __name__ == "__main__":
     unittest.main()
