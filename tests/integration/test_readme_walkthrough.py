@@ -37,6 +37,9 @@ class ReadmeWalkthroughTest(unittest.TestCase):
                                           r"\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json")
             self.assertIn("manifest.checksum", proc.stdout)
             self.assertIn("hive/dt=", proc.stdout)
+            # `report summary` of the configuration's prefix found and verified the report.
+            self.assertRegex(proc.stdout, r"REPORT +s3://audit/reports/photos/daily-csv/"
+                                          r"\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json")
         finally:
             server.cleanup()
 
