@@ -1,7 +1,6 @@
 #include "cli/admin_cmd.h"
 
 #include <iostream>
-#include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -10,16 +9,17 @@
 
 #include "cli/client_flags.h"
 #include "cli/fsck_cmd.h"
+#include "common/exit_code.h"
 #include "s3/xml_writer.h"
 
 namespace stocktake::cli {
 namespace {
 
 // Sends one admin call into `doc` (left empty for 204 answers); prints the S3 error and returns
-// false on failure.
-bool Call(const ClientFlags& flags, std::string method,
-          std::vector<std::pair<std::string, std::string>> query, pugi::xml_document* doc,
-          std::string_view body = {}) {
+// its exit status on failure.
+int Call(const ClientFlags& flags, std::string method,
+         std::vector<std::pair<std::string, std::string>> query, pugi::xml_document* doc,
+         std::string_view body = {}) {
   auto client = flags.Connect();
   s3::S3Call call;
   call.method = std::move(method);
@@ -28,25 +28,25 @@ bool Call(const ClientFlags& flags, std::string method,
   auto response = client->Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    return false;
+    return ExitCodeFor(response.status());
   }
   if (response->status / 100 != 2) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    return false;
+    return ExitCodeForHttpStatus(response->status);
   }
   if (!response->body.empty()) doc->load_buffer(response->body.data(), response->body.size());
-  return true;
+  return kExitOk;
 }
 
-bool Call(const ClientFlags& flags, std::string method,
-          std::vector<std::pair<std::string, std::string>> query) {
+int Call(const ClientFlags& flags, std::string method,
+         std::vector<std::pair<std::string, std::string>> query) {
   pugi::xml_document ignored;
   return Call(flags, std::move(method), std::move(query), &ignored);
 }
 
 int WhoAmI(const ClientFlags& flags) {
   pugi::xml_document doc;
-  if (!Call(flags, "GET", {{"whoami", ""}}, &doc)) return 1;
+  if (int rc = Call(flags, "GET", {{"whoami", ""}}, &doc); rc != kExitOk) return rc;
   pugi::xml_node r = doc.child("WhoAmIResult");
   std::cout << "account id:        " << r.child_value("AccountId") << "\n"
             << "canonical user id: " << r.child_value("CanonicalUserId") << "\n"
@@ -68,41 +68,44 @@ void PrintNewKey(pugi::xml_node key) {
             << "secret access key: " << key.child_value("SecretAccessKey") << "   (shown once)\n";
 }
 
-std::optional<pugi::xml_node> CreateKey(const ClientFlags& flags, const std::string& account_id,
-                                        pugi::xml_document* holder) {
-  if (!Call(flags, "POST", {{"admin-access-key", ""}, {"account-id", account_id}}, holder)) {
-    return std::nullopt;
-  }
-  return holder->child("CreateAccessKeyResult").child("AccessKey");
+// Creates a key of `account_id`: *key, held by *holder. Returns the exit status.
+int CreateKey(const ClientFlags& flags, const std::string& account_id, pugi::xml_document* holder,
+              pugi::xml_node* key) {
+  int rc = Call(flags, "POST", {{"admin-access-key", ""}, {"account-id", account_id}}, holder);
+  *key = holder->child("CreateAccessKeyResult").child("AccessKey");
+  return rc;
 }
 
 int AccountCreate(const ClientFlags& flags, const std::string& name, bool with_key) {
   std::vector<std::pair<std::string, std::string>> query = {{"admin-account", ""}};
   if (!name.empty()) query.emplace_back("name", name);
   pugi::xml_document doc;
-  if (!Call(flags, "POST", std::move(query), &doc)) return 1;
+  if (int rc = Call(flags, "POST", std::move(query), &doc); rc != kExitOk) return rc;
   pugi::xml_node account = doc.child("CreateAccountResult").child("Account");
   PrintAccount(account);
   if (!with_key) return 0;
   pugi::xml_document key_doc;
-  auto key = CreateKey(flags, account.child_value("AccountId"), &key_doc);
-  if (!key) return 1;
-  PrintNewKey(*key);
+  pugi::xml_node key;
+  if (int rc = CreateKey(flags, account.child_value("AccountId"), &key_doc, &key); rc != kExitOk)
+    return rc;
+  PrintNewKey(key);
   return 0;
 }
 
-int AccountList(const ClientFlags& flags) {
+int AccountList(const ClientFlags& flags, report::ListOutput output) {
   pugi::xml_document doc;
-  if (!Call(flags, "GET", {{"admin-accounts", ""}}, &doc)) return 1;
+  if (int rc = Call(flags, "GET", {{"admin-accounts", ""}}, &doc); rc != kExitOk) return rc;
+  report::Listing listing({{"account_id"}, {"canonical_user_id"}, {"name"}});
   for (pugi::xml_node a : doc.child("ListAccountsResult").children("Account")) {
-    std::cout << a.child_value("AccountId") << "  " << a.child_value("CanonicalUserId") << "  "
-              << a.child_value("Name") << "\n";
+    listing.Add(
+        {a.child_value("AccountId"), a.child_value("CanonicalUserId"), a.child_value("Name")});
   }
+  listing.Write(output, &std::cout);
   return 0;
 }
 
 int AccountDelete(const ClientFlags& flags, const std::string& account_id) {
-  return Call(flags, "DELETE", {{"admin-account", ""}, {"account-id", account_id}}) ? 0 : 1;
+  return Call(flags, "DELETE", {{"admin-account", ""}, {"account-id", account_id}});
 }
 
 // Imports an existing key pair. The secret travels in the request body (never the query string,
@@ -113,10 +116,11 @@ int KeyImport(const ClientFlags& flags, const std::string& account_id, const std
   s3::AppendXmlEscaped(&body, secret);
   body += "</SecretAccessKey></ImportAccessKey>";
   pugi::xml_document doc;
-  if (!Call(flags, "POST",
-            {{"admin-access-key", ""}, {"account-id", account_id}, {"access-key-id", key_id}}, &doc,
-            body)) {
-    return 1;
+  if (int rc = Call(flags, "POST",
+                    {{"admin-access-key", ""}, {"account-id", account_id}, {"access-key-id", key_id}},
+                    &doc, body);
+      rc != kExitOk) {
+    return rc;
   }
   pugi::xml_node key = doc.child("CreateAccessKeyResult").child("AccessKey");
   std::cout << "access key id:     " << key.child_value("AccessKeyId") << "   (imported)\n"
@@ -126,52 +130,52 @@ int KeyImport(const ClientFlags& flags, const std::string& account_id, const std
 
 int KeyCreate(const ClientFlags& flags, const std::string& account_id) {
   pugi::xml_document doc;
-  auto key = CreateKey(flags, account_id, &doc);
-  if (!key) return 1;
-  PrintNewKey(*key);
+  pugi::xml_node key;
+  if (int rc = CreateKey(flags, account_id, &doc, &key); rc != kExitOk) return rc;
+  PrintNewKey(key);
   return 0;
 }
 
-int KeyList(const ClientFlags& flags, const std::string& account_id) {
+int KeyList(const ClientFlags& flags, const std::string& account_id, report::ListOutput output) {
   std::vector<std::pair<std::string, std::string>> query = {{"admin-access-keys", ""}};
   if (!account_id.empty()) query.emplace_back("account-id", account_id);
   pugi::xml_document doc;
-  if (!Call(flags, "GET", std::move(query), &doc)) return 1;
+  if (int rc = Call(flags, "GET", std::move(query), &doc); rc != kExitOk) return rc;
+  report::Listing listing({{"access_key_id"}, {"account_id"}, {"status"}});
   for (pugi::xml_node k : doc.child("ListAccessKeysResult").children("AccessKey")) {
-    std::cout << k.child_value("AccessKeyId") << "  " << k.child_value("AccountId") << "  "
-              << k.child_value("Status") << "\n";
+    listing.Add(
+        {k.child_value("AccessKeyId"), k.child_value("AccountId"), k.child_value("Status")});
   }
+  listing.Write(output, &std::cout);
   return 0;
 }
 
 int KeySetStatus(const ClientFlags& flags, const std::string& key_id, const char* status) {
   return Call(flags, "PUT",
-              {{"admin-access-key", ""}, {"access-key-id", key_id}, {"status", status}})
-             ? 0
-             : 1;
+              {{"admin-access-key", ""}, {"access-key-id", key_id}, {"status", status}});
 }
 
 int KeyDelete(const ClientFlags& flags, const std::string& key_id) {
-  return Call(flags, "DELETE", {{"admin-access-key", ""}, {"access-key-id", key_id}}) ? 0 : 1;
+  return Call(flags, "DELETE", {{"admin-access-key", ""}, {"access-key-id", key_id}});
 }
 
 // Rotation as AWS recommends it: a new key for the same account, then the old one disabled (or
 // deleted with --delete-old) so that clients still using it fail loudly.
 int KeyRotate(const ClientFlags& flags, const std::string& key_id, bool delete_old) {
   pugi::xml_document list;
-  if (!Call(flags, "GET", {{"admin-access-keys", ""}}, &list)) return 1;
+  if (int rc = Call(flags, "GET", {{"admin-access-keys", ""}}, &list); rc != kExitOk) return rc;
   std::string account_id;
   for (pugi::xml_node k : list.child("ListAccessKeysResult").children("AccessKey")) {
     if (key_id == k.child_value("AccessKeyId")) account_id = k.child_value("AccountId");
   }
   if (account_id.empty()) {
     std::cerr << "stocktake: no access key " << key_id << "\n";
-    return 1;
+    return kExitNotFound;
   }
   pugi::xml_document doc;
-  auto key = CreateKey(flags, account_id, &doc);
-  if (!key) return 1;
-  PrintNewKey(*key);
+  pugi::xml_node key;
+  if (int rc = CreateKey(flags, account_id, &doc, &key); rc != kExitOk) return rc;
+  PrintNewKey(key);
   int rc = delete_old ? KeyDelete(flags, key_id) : KeySetStatus(flags, key_id, "Inactive");
   if (rc == 0) std::cout << "old key " << key_id << (delete_old ? " deleted\n" : " disabled\n");
   return rc;
@@ -201,9 +205,11 @@ void AddAdminCommand(CLI::App& app) {
     create->callback(
         [flags, name, with_key]() { std::exit(AccountCreate(*flags, *name, *with_key)); });
 
+    auto output = std::make_shared<report::ListOutput>(report::ListOutput::kTable);
     CLI::App* list = account->add_subcommand("list", "List accounts: id, canonical id, name");
     flags->AddTo(list);
-    list->callback([flags]() { std::exit(AccountList(*flags)); });
+    AddOutputOption(list, output.get());
+    list->callback([flags, output]() { std::exit(AccountList(*flags, *output)); });
 
     auto id = std::make_shared<std::string>();
     CLI::App* del = account->add_subcommand("delete", "Delete an account that owns no bucket");
@@ -236,7 +242,10 @@ void AddAdminCommand(CLI::App& app) {
     CLI::App* list = key->add_subcommand("list", "List access keys: id, account, status");
     list->add_option("--account", *account_id, "Only this account's keys");
     flags->AddTo(list);
-    list->callback([flags, account_id]() { std::exit(KeyList(*flags, *account_id)); });
+    auto output = std::make_shared<report::ListOutput>(report::ListOutput::kTable);
+    AddOutputOption(list, output.get());
+    list->callback(
+        [flags, account_id, output]() { std::exit(KeyList(*flags, *account_id, *output)); });
 
     auto key_id = std::make_shared<std::string>();
     auto delete_old = std::make_shared<bool>(false);

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 
 namespace stocktake::cli {
 
@@ -25,6 +26,18 @@ std::unique_ptr<s3::S3Client> ClientFlags::Connect() const {
     std::exit(2);
   }
   return std::move(*client);
+}
+
+void AddOutputOption(CLI::App* command, report::ListOutput* output) {
+  const std::map<std::string, report::ListOutput> kNames = {{"table", report::ListOutput::kTable},
+                                                            {"csv", report::ListOutput::kCsv},
+                                                            {"json", report::ListOutput::kJson}};
+  command
+      ->add_option("--output", *output,
+                   "table (for people: headers, sizes in KiB/MiB/...), csv or json (for scripts)")
+      ->transform(CLI::CheckedTransformer(kNames).description(""))
+      ->type_name("table|csv|json")
+      ->default_str("table");
 }
 
 }  // namespace stocktake::cli

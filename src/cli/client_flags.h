@@ -3,10 +3,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
+#include "report/row_format.h"
 #include "s3client/s3_client.h"
 
 namespace stocktake::cli {
@@ -22,5 +22,9 @@ struct ClientFlags {
   // Connects (lazily) with the resolved options; prints the reason and exits on failure.
   std::unique_ptr<s3::S3Client> Connect() const;
 };
+
+// Adds `--output table|csv|json` (default table) to a command that lists or summarises; another
+// value is a usage error.
+void AddOutputOption(CLI::App* command, report::ListOutput* output);
 
 }  // namespace stocktake::cli

@@ -3,12 +3,12 @@
 #include <pugixml.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <thread>
 
 #include "cli/client_flags.h"
 #include "cli/scan_cmd.h"
+#include "common/exit_code.h"
 
 namespace stocktake::cli {
 namespace {
@@ -19,6 +19,7 @@ struct RunOptions {
   std::string id;
   bool wait = false;
   int timeout_seconds = 3600;
+  report::ListOutput output = report::ListOutput::kTable;
 };
 
 struct RunView {
@@ -52,11 +53,11 @@ std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
   auto response = client.Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    std::exit(1);
+    std::exit(ExitCodeFor(response.status()));
   }
   if (response->status != 200) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    std::exit(1);
+    std::exit(ExitCodeForHttpStatus(response->status));
   }
   pugi::xml_document doc;
   doc.load_buffer(response->body.data(), response->body.size());
@@ -65,6 +66,30 @@ std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
     runs.push_back(ReadRun(n));
   }
   return runs;
+}
+
+// The destination bucket of a configuration (its Destination Bucket ARN, arn:aws:s3:::NAME).
+std::string DestinationBucket(s3::S3Client& client, const std::string& bucket,
+                              const std::string& id) {
+  s3::S3Call call;
+  call.bucket = bucket;
+  call.query = {{"inventory", ""}, {"id", id}};
+  auto response = client.Send(call);
+  if (!response.ok()) {
+    std::cerr << "stocktake: " << response.status().message() << "\n";
+    std::exit(ExitCodeFor(response.status()));
+  }
+  if (response->status != 200) {
+    std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
+    std::exit(ExitCodeForHttpStatus(response->status));
+  }
+  pugi::xml_document doc;
+  doc.load_buffer(response->body.data(), response->body.size());
+  std::string arn = doc.child("InventoryConfiguration")
+                        .child("Destination")
+                        .child("S3BucketDestination")
+                        .child_value("Bucket");
+  return arn.substr(arn.rfind(':') + 1);
 }
 
 int Run(const RunOptions& options) {
@@ -76,49 +101,66 @@ int Run(const RunOptions& options) {
   auto response = client->Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    return 1;
+    return ExitCodeFor(response.status());
   }
   if (response->status / 100 != 2) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    return 1;
+    return ExitCodeForHttpStatus(response->status);
   }
   pugi::xml_document doc;
   doc.load_buffer(response->body.data(), response->body.size());
   std::string run_id = doc.child("InventoryRunResult").child("InventoryRun").child_value("RunId");
   std::cout << "run " << run_id << " queued\n";
-  if (!options.wait) return 0;
+  if (!options.wait) return kExitOk;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     for (const RunView& r : FetchRuns(*client, options.bucket, options.id)) {
       if (r.run_id != run_id) continue;
       if (r.state == "succeeded") {
+        // The form `stocktake report` and `aws s3 cp` take.
         std::cout << "run " << run_id << " succeeded: " << r.rows << " rows, " << r.files
-                  << " files, " << r.bytes << " bytes\nmanifest " << r.manifest << "\n";
-        return 0;
+                  << " files, " << r.bytes << " bytes\nmanifest s3://"
+                  << DestinationBucket(*client, options.bucket, options.id) << "/" << r.manifest
+                  << "\n";
+        return kExitOk;
       }
       if (r.state == "failed") {
         std::cerr << "run " << run_id << " failed: " << r.reason << "\n";
-        return 1;
+        return kExitFailure;
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   std::cerr << "stocktake: timed out waiting for run " << run_id << "\n";
-  return 1;
+  return kExitFailure;
 }
 
 int Runs(const RunOptions& options) {
   auto client = options.client.Connect();
-  auto runs = FetchRuns(*client, options.bucket, options.id);
-  std::printf("%-27s %-10s %-9s %-24s %-24s %-24s %10s %6s %12s  %s\n", "RUN", "TRIGGER", "STATE",
-              "STARTED", "FINISHED", "SNAPSHOT", "ROWS", "FILES", "BYTES", "MANIFEST / REASON");
-  for (const RunView& r : runs) {
-    std::printf("%-27s %-10s %-9s %-24s %-24s %-24s %10s %6s %12s  %s\n", r.run_id.c_str(),
-                r.trigger.c_str(), r.state.c_str(), r.started.c_str(), r.finished.c_str(),
-                r.snapshot.c_str(), r.rows.c_str(), r.files.c_str(), r.bytes.c_str(),
-                (r.state == "failed" ? r.reason : r.manifest).c_str());
+  using Kind = report::ListField::Kind;
+  report::Listing listing({{"run_id"},
+                           {"trigger"},
+                           {"state"},
+                           {"started"},
+                           {"finished"},
+                           {"snapshot"},
+                           {"rows", Kind::kCount},
+                           {"files", Kind::kCount},
+                           {"bytes", Kind::kBytes},
+                           {"manifest"},
+                           {"failure_reason"}});
+  std::string destination;  // fetched for the first manifest
+  for (const RunView& r : FetchRuns(*client, options.bucket, options.id)) {
+    std::string manifest;
+    if (!r.manifest.empty()) {
+      if (destination.empty()) destination = DestinationBucket(*client, options.bucket, options.id);
+      manifest = "s3://" + destination + "/" + r.manifest;
+    }
+    listing.Add({r.run_id, r.trigger, r.state, r.started, r.finished, r.snapshot, r.rows, r.files,
+                 r.bytes, manifest, r.reason});
   }
-  return 0;
+  listing.Write(options.output, &std::cout);
+  return kExitOk;
 }
 
 }  // namespace
@@ -132,7 +174,8 @@ void AddInventoryCommand(CLI::App& app) {
   run_options->client.AddTo(run);
   run->add_option("--bucket", run_options->bucket, "Source bucket")->required();
   run->add_option("--id", run_options->id, "Inventory configuration id")->required();
-  run->add_flag("--wait", run_options->wait, "Wait for the run to finish; print the manifest key");
+  run->add_flag("--wait", run_options->wait,
+                "Wait for the run to finish; print the manifest's s3:// URL");
   run->add_option("--timeout", run_options->timeout_seconds, "Seconds to wait")
       ->capture_default_str();
   run->callback([run_options]() { std::exit(Run(*run_options)); });
@@ -142,6 +185,7 @@ void AddInventoryCommand(CLI::App& app) {
   runs_options->client.AddTo(runs);
   runs->add_option("--bucket", runs_options->bucket, "Source bucket")->required();
   runs->add_option("--id", runs_options->id, "Inventory configuration id")->required();
+  AddOutputOption(runs, &runs_options->output);
   runs->callback([runs_options]() { std::exit(Runs(*runs_options)); });
 
   AddInventoryScanCommand(inventory);

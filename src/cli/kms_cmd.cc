@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/client_flags.h"
+#include "common/exit_code.h"
 
 namespace stocktake::cli {
 namespace {
@@ -21,20 +22,21 @@ struct KeyPolicyOptions {
   std::string policy;  // put-key-policy: the JSON itself, or a file (optionally file://...)
 };
 
-// Sends a service-level call of the key-service extension; prints the server's error and
-// returns nullopt on failure.
-std::optional<std::string> Call(const ClientFlags& flags, const s3::S3Call& call) {
+// Sends a service-level call of the key-service extension into *body; prints the server's error
+// and returns its exit status on failure.
+int Call(const ClientFlags& flags, const s3::S3Call& call, std::string* body) {
   auto client = flags.Connect();
   auto response = client->Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
-    return std::nullopt;
+    return ExitCodeFor(response.status());
   }
   if (response->status != 200) {
     std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    return std::nullopt;
+    return ExitCodeForHttpStatus(response->status);
   }
-  return std::move(response->body);
+  *body = std::move(response->body);
+  return kExitOk;
 }
 
 int CreateKey(const CreateKeyOptions& options) {
@@ -42,26 +44,28 @@ int CreateKey(const CreateKeyOptions& options) {
   call.method = "POST";
   call.query = {{"kms-create-key", ""}};
   if (!options.description.empty()) call.query.emplace_back("description", options.description);
-  auto body = Call(options.client, call);
-  if (!body) return 1;
+  std::string body;
+  if (int rc = Call(options.client, call, &body); rc != kExitOk) return rc;
   pugi::xml_document doc;
-  doc.load_buffer(body->data(), body->size());
+  doc.load_buffer(body.data(), body.size());
   // The ARN alone, so that scripts can capture it: KEY=$(stocktake kms create-key).
   std::cout << doc.child("CreateKmsKeyResult").child("KeyMetadata").child_value("Arn") << "\n";
   return 0;
 }
 
-int ListKeys(const ClientFlags& flags) {
+int ListKeys(const ClientFlags& flags, report::ListOutput output) {
   s3::S3Call call;
   call.query = {{"kms-keys", ""}};
-  auto body = Call(flags, call);
-  if (!body) return 1;
+  std::string body;
+  if (int rc = Call(flags, call, &body); rc != kExitOk) return rc;
   pugi::xml_document doc;
-  doc.load_buffer(body->data(), body->size());
+  doc.load_buffer(body.data(), body.size());
+  report::Listing listing({{"arn"}, {"creation_date"}, {"description"}});
   for (pugi::xml_node key : doc.child("ListKmsKeysResult").children("Key")) {
-    std::cout << key.child_value("Arn") << "\t" << key.child_value("CreationDate") << "\t"
-              << key.child_value("Description") << "\n";
+    listing.Add(
+        {key.child_value("Arn"), key.child_value("CreationDate"), key.child_value("Description")});
   }
+  listing.Write(output, &std::cout);
   return 0;
 }
 
@@ -87,15 +91,16 @@ int PutKeyPolicy(const KeyPolicyOptions& options) {
   call.method = "PUT";
   call.query = {{"kms-key-policy", ""}, {"key-id", options.key_id}};
   call.body = *document;
-  return Call(options.client, call) ? 0 : 1;
+  std::string ignored;
+  return Call(options.client, call, &ignored);
 }
 
 int GetKeyPolicy(const KeyPolicyOptions& options) {
   s3::S3Call call;
   call.query = {{"kms-key-policy", ""}, {"key-id", options.key_id}};
-  auto body = Call(options.client, call);
-  if (!body) return 1;
-  std::cout << *body << "\n";
+  std::string body;
+  if (int rc = Call(options.client, call, &body); rc != kExitOk) return rc;
+  std::cout << body << "\n";
   return 0;
 }
 
@@ -116,7 +121,9 @@ void AddKmsCommand(CLI::App& app) {
                                        "List the caller's KMS keys (ARN, created, "
                                        "description)");
   list_flags->AddTo(list);
-  list->callback([list_flags]() { std::exit(ListKeys(*list_flags)); });
+  auto list_output = std::make_shared<report::ListOutput>(report::ListOutput::kTable);
+  AddOutputOption(list, list_output.get());
+  list->callback([list_flags, list_output]() { std::exit(ListKeys(*list_flags, *list_output)); });
 
   auto put_policy = std::make_shared<KeyPolicyOptions>();
   CLI::App* put = kms->add_subcommand("put-key-policy",

@@ -1,11 +1,16 @@
 #include "cli/scan_cmd.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "inventory/config.h"
 #include "scan/progress_line.h"
@@ -147,12 +152,38 @@ Result<scan::ScanOptions> BuildOptions(const ScanFlags& flags) {
   return options;
 }
 
+// On SIGINT/SIGTERM, says what becomes of the interrupted scan, then exits 128 + the signal. The
+// checkpoint is crash-safe (fsynced per record, checkpoint.h), so the scan's threads need no
+// orderly stop: a rerun continues from what the checkpoint holds.
+void TellHowToResumeOnSignal(const std::string& checkpoint) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by the scan's threads
+  std::thread([signals, checkpoint] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (checkpoint.empty()) {
+      std::cerr << "\nstocktake: scan interrupted; nothing was published. Give it --checkpoint "
+                   "FILE to make a scan resumable.\n";
+    } else {
+      std::cerr << "\nstocktake: scan interrupted; its progress is in " << checkpoint
+                << ". Run the same command again (same --source, --destination, --format, "
+                   "--versions, --fields and --checkpoint "
+                << checkpoint << ") to resume where it stopped.\n";
+    }
+    std::_Exit(128 + signal_number);
+  }).detach();
+}
+
 int RunScanCommand(const ScanFlags& flags) {
   auto options = BuildOptions(flags);
   if (!options.ok()) {
     std::cerr << "stocktake: " << options.status().message() << "\n";
     return 2;
   }
+  TellHowToResumeOnSignal(flags.checkpoint);
   auto result = scan::RunScan(*options);
   if (!result.ok()) {
     std::cerr << "stocktake: scan of " << options->source.ToString()
@@ -175,7 +206,9 @@ int RunScanCommand(const ScanFlags& flags) {
       r.listing_seconds, rate, r.partitions, r.splits, r.partitions_reused,
       static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.retries),
       static_cast<unsigned long long>(r.heads), static_cast<unsigned long long>(r.acl_requests));
-  std::printf("manifest %s\n", r.report.manifest_key.c_str());
+  // The form `stocktake report` and `aws s3 cp` take.
+  std::printf("manifest s3://%s/%s\n", options->destination.bucket.c_str(),
+              r.report.manifest_key.c_str());
   return 0;
 }
 

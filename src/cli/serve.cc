@@ -11,7 +11,10 @@
 #include <memory>
 #include <thread>
 
+#include "cli/data_dir_lock.h"
+#include "cli/log_format.h"
 #include "cli/root_account.h"
+#include "common/exit_code.h"
 #include "inventory/inventory_service.h"
 #include "io/file.h"
 #include "replication/replicator.h"
@@ -33,6 +36,7 @@ struct ServeOptions {
   std::string region = "us-east-1";
   std::string default_object_ownership = "BucketOwnerEnforced";
   std::string log_level = "info";
+  std::string log_format = "text";
   std::string inventory_daily_time = "01:00";
   std::string inventory_first_run = "immediate";
   uint64_t inventory_max_rows_per_file = 1'000'000;
@@ -59,6 +63,7 @@ bool ParseDailyTime(const std::string& text, int* hour, int* minute) {
 int RunServe(const ServeOptions& options) {
   // Logs go to stderr: stdout carries only the start-up lines tools and tests read.
   spdlog::set_default_logger(spdlog::stderr_logger_mt("stocktake"));
+  if (options.log_format == "json") spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   // Block the termination signals in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -72,6 +77,12 @@ int RunServe(const ServeOptions& options) {
   if (!st.ok()) {
     std::cerr << "stocktake: " << st.ToString() << "\n";
     return 1;
+  }
+  if (auto pid = DataDirLockHolder(options.data_dir)) {
+    std::cerr << "stocktake: data directory " << options.data_dir
+              << " is in use by another stocktake server (process " << *pid
+              << "); stop it, or give this one another --data-dir\n";
+    return kExitUnavailable;
   }
   store::StoreOptions store_options;
   store_options.data_dir = options.data_dir;
@@ -215,6 +226,13 @@ void AddServeCommand(CLI::App& app) {
       ->check(CLI::IsMember({"BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"}))
       ->capture_default_str();
   serve->add_option("--log-level", options->log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  serve
+      ->add_option("--log-format", options->log_format,
+                   "text, or json: one object a line with the request's fields (status, code, "
+                   "reason...)")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   serve->add_option("--inventory-daily-time", options->inventory_daily_time,
                     "UTC time of day of Daily (and Sunday's Weekly) inventory runs, HH:MM")

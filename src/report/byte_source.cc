@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/crypto.h"
+#include "common/encoding.h"
 #include "s3client/s3_client.h"
 
 namespace stocktake::report {
@@ -67,6 +69,7 @@ class S3ObjectSource final : public ByteSource {
     auto response = client_->Send(call);
     if (!response.ok()) return response.status().WithContext(name_);
     if (response->status == 404) return Status::NotFound(name_ + ": no such object");
+    if (response->status == 403) return Status::PermissionDenied(name_ + ": access denied");
     if (response->status != 200) {
       return Status::IOError(name_ + ": HEAD answered HTTP " + std::to_string(response->status));
     }
@@ -93,6 +96,9 @@ class S3ObjectSource final : public ByteSource {
     auto response = client_->Send(call);
     if (!response.ok()) return response.status().WithContext(name_);
     if (response->status == 404) return Status::NotFound(name_ + ": no such object");
+    if (response->status == 403) {
+      return Status::PermissionDenied(name_ + ": " + s3::S3Client::ErrorSummary(*response));
+    }
     if (response->status == 416) {
       return Status::Corruption(name_ + ": range at " + std::to_string(offset) +
                                 " is past the end of the object");
@@ -143,6 +149,100 @@ class MemorySource final : public ByteSource {
   std::string bytes_;
 };
 
+// Readers skip a few bytes here and there (Parquet's leading magic, ORC's file header); reading a
+// gap this small keeps the running MD5 going instead of re-reading the file at Close().
+constexpr uint64_t kMaxGapBytes = 1 << 20;
+
+class VerifyingSource final : public ByteSource {
+ public:
+  VerifyingSource(std::unique_ptr<ByteSource> source, uint64_t expected_size,
+                  std::string expected_md5_hex, uint64_t in_memory_bytes)
+      : source_(std::move(source)),
+        expected_size_(expected_size),
+        expected_md5_hex_(std::move(expected_md5_hex)),
+        in_memory_bytes_(in_memory_bytes) {}
+  const std::string& name() const override { return source_->name(); }
+
+  Result<uint64_t> Size() override {
+    RETURN_IF_ERROR(Start());
+    return expected_size_;
+  }
+
+  Status ReadAt(uint64_t offset, uint64_t length, std::string* out) override {
+    RETURN_IF_ERROR(Start());
+    if (in_memory_) return source_->ReadAt(offset, length, out);
+    if (offset > hashed_ && offset - hashed_ <= kMaxGapBytes) {
+      std::string gap;
+      RETURN_IF_ERROR(source_->ReadAt(hashed_, offset - hashed_, &gap));
+      md5_.Update(gap);
+      hashed_ = offset;
+    }
+    RETURN_IF_ERROR(source_->ReadAt(offset, length, out));
+    if (offset <= hashed_ && offset + length > hashed_) {
+      md5_.Update(std::string_view(*out).substr(hashed_ - offset));
+      hashed_ = offset + length;
+    }
+    return Status::OK();
+  }
+
+  Status Close() override {
+    RETURN_IF_ERROR(Start());
+    if (in_memory_ || closed_) return Status::OK();
+    closed_ = true;
+    std::string chunk;
+    while (hashed_ < expected_size_) {
+      uint64_t n = std::min<uint64_t>(4 << 20, expected_size_ - hashed_);
+      RETURN_IF_ERROR(source_->ReadAt(hashed_, n, &chunk));
+      md5_.Update(chunk);
+      hashed_ += n;
+    }
+    return CheckMd5(md5_.Finish());
+  }
+
+ private:
+  // Checks the size; reads a small file whole and checks its MD5.
+  Status Start() {
+    if (!started_) {
+      started_ = true;
+      start_status_ = StartOnce();
+    }
+    return start_status_;
+  }
+
+  Status StartOnce() {
+    ASSIGN_OR_RETURN(uint64_t size, source_->Size());
+    if (size != expected_size_) {
+      return Status::Corruption(name() + ": size is " + std::to_string(size) +
+                                " bytes, manifest.json says " + std::to_string(expected_size_));
+    }
+    if (size > in_memory_bytes_) return Status::OK();
+    std::string bytes;
+    RETURN_IF_ERROR(source_->ReadAt(0, size, &bytes));
+    RETURN_IF_ERROR(CheckMd5(Md5(bytes)));
+    source_ = OpenMemory(source_->name(), std::move(bytes));
+    in_memory_ = true;
+    return Status::OK();
+  }
+
+  Status CheckMd5(const std::string& md5) const {
+    std::string hex = HexLower(md5);
+    if (hex == expected_md5_hex_) return Status::OK();
+    return Status::Corruption(name() + ": MD5 is " + hex + ", manifest.json says " +
+                              expected_md5_hex_);
+  }
+
+  std::unique_ptr<ByteSource> source_;
+  uint64_t expected_size_;
+  std::string expected_md5_hex_;
+  uint64_t in_memory_bytes_;
+  bool started_ = false;
+  Status start_status_;
+  bool in_memory_ = false;
+  bool closed_ = false;
+  Digest md5_{Digest::Algorithm::kMd5};
+  uint64_t hashed_ = 0;  // md5_ covers [0, hashed_)
+};
+
 }  // namespace
 
 Result<std::unique_ptr<ByteSource>> OpenLocalFile(const std::string& path) {
@@ -167,6 +267,13 @@ std::unique_ptr<ByteSource> OpenS3Object(s3::S3Client* client, std::string bucke
 
 std::unique_ptr<ByteSource> OpenMemory(std::string name, std::string bytes) {
   return std::make_unique<MemorySource>(std::move(name), std::move(bytes));
+}
+
+std::unique_ptr<ByteSource> NewVerifyingSource(std::unique_ptr<ByteSource> source,
+                                               uint64_t expected_size, std::string expected_md5_hex,
+                                               uint64_t in_memory_bytes) {
+  return std::make_unique<VerifyingSource>(std::move(source), expected_size,
+                                           std::move(expected_md5_hex), in_memory_bytes);
 }
 
 Result<std::string> ReadAll(ByteSource* source) {

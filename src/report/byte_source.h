@@ -26,12 +26,27 @@ class ByteSource {
   virtual Result<uint64_t> Size() = 0;
   // Replaces *out with exactly `length` bytes from `offset`; an error when the object is shorter.
   virtual Status ReadAt(uint64_t offset, uint64_t length, std::string* out) = 0;
+  // Called once the reader is done with the source: a source that checks the bytes it served
+  // (VerifyingSource) reports a mismatch here.
+  virtual Status Close() { return Status::OK(); }
 };
 
 Result<std::unique_ptr<ByteSource>> OpenLocalFile(const std::string& path);
 // The size is fetched with HEAD on first use.
 std::unique_ptr<ByteSource> OpenS3Object(s3::S3Client* client, std::string bucket, std::string key);
 std::unique_ptr<ByteSource> OpenMemory(std::string name, std::string bytes);
+
+// A data file checked against its manifest entry (spec §6.1: `size`, `MD5checksum` of the bytes
+// as stored) over the bytes its reader reads anyway, with no second pass:
+//   - a file up to `in_memory_bytes` is read whole on first use, checked, then served from
+//     memory, so a corrupt file is refused before a single row of it is decoded;
+//   - a bigger one is hashed as the reader advances through it (readers read row groups,
+//     stripes and chunks in file order; small gaps they skip are read to keep the hash going)
+//     and checked at Close(), which first hashes the tail not read in order (the footer).
+// A mismatch is Corruption naming the file.
+std::unique_ptr<ByteSource> NewVerifyingSource(std::unique_ptr<ByteSource> source,
+                                               uint64_t expected_size, std::string expected_md5_hex,
+                                               uint64_t in_memory_bytes = 64 << 20);
 
 // Reads a whole source (for manifests and small files).
 Result<std::string> ReadAll(ByteSource* source);

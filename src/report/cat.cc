@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "common/exit_code.h"
 #include "report/typed_reader.h"
 
 namespace stocktake::report {
@@ -10,7 +11,7 @@ int RunCat(const CatOptions& options, std::ostream* out, std::ostream* err) {
   auto report = Report::Open(options.url, options.report);
   if (!report.ok()) {
     *err << "stocktake report cat: " << report.status().message() << "\n";
-    return 1;
+    return ExitCodeFor(report.status());
   }
   std::vector<std::string> names;
   for (const ReportColumn& c : (*report)->schema().columns) names.push_back(c.name);
@@ -23,13 +24,13 @@ int RunCat(const CatOptions& options, std::ostream* out, std::ostream* err) {
     if (!more.ok()) {
       printer->Finish();
       *err << "stocktake report cat: " << more.status().message() << "\n";
-      return 1;
+      return ExitCodeFor(more.status());
     }
     if (!*more) break;
     printer->Print(row);
   }
   printer->Finish();
-  return out->good() ? 0 : 1;
+  return out->good() ? kExitOk : kExitFailure;
 }
 
 }  // namespace stocktake::report

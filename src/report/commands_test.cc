@@ -12,6 +12,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/exit_code.h"
 #include "inventory/manifest.h"
 #include "report/diff.h"
 #include "report/query.h"
@@ -111,7 +112,7 @@ TEST_F(CommandsTest, DiffOrdersFilesByTheirFirstKey) {
                                     {{Object("a", 3, "e3"), Object("b", 5, "e5")},
                                      {Object("c", 6, "e6"), Object("n", 2, "e2", "GLACIER")}});
   Output d = Diff(old_url, new_url);
-  EXPECT_EQ(d.status, 1) << d.err;
+  EXPECT_EQ(d.status, kExitDifferences) << d.err;
   EXPECT_EQ(d.out,
             "changed  b  size: 4 -> 5; e_tag: e4 -> e5\n"
             "added    c  size=6 e_tag=e6 last_modified_date=2023-11-14T22:13:20.000Z "
@@ -133,7 +134,7 @@ TEST_F(CommandsTest, DiffFallsBackToMemoryForUnsortedReports) {
       WriteReport("new", FileFormat::kCsv, kFields,
                   {{Object("m", 4, "e4"), Object("b", 5, "e5")}, {Object("z", 1, "e1")}});
   Output d = Diff(old_url, new_url);
-  EXPECT_EQ(d.status, 1) << d.err;
+  EXPECT_EQ(d.status, kExitDifferences) << d.err;
   EXPECT_EQ(d.out,
             "removed  a  size=2 e_tag=e2 last_modified_date=2023-11-14T22:13:20.000Z "
             "storage_class=STANDARD\n"
@@ -143,7 +144,7 @@ TEST_F(CommandsTest, DiffFallsBackToMemoryForUnsortedReports) {
             "1 added, 1 removed, 1 changed, 1 unchanged (reports not sorted by key: compared in "
             "memory)\n");
   Output limited = Diff(old_url, new_url, /*limit=*/2);
-  EXPECT_EQ(limited.status, 2);
+  EXPECT_EQ(limited.status, kExitFailure);
   EXPECT_NE(limited.err.find("more than 2 rows; raise --max-rows-in-memory"), std::string::npos)
       << limited.err;
 }
@@ -166,7 +167,7 @@ TEST_F(CommandsTest, DiffOfVersionedReports) {
                   {{row("a", "v2", true, false, 3), row("a", "v1", false, false, 1),
                     row("b", "m1", true, true, 0), row("b", "", false, false, 2)}});
   Output d = Diff(old_url, new_url, 1000, /*jsonl=*/true);
-  EXPECT_EQ(d.status, 1) << d.err;
+  EXPECT_EQ(d.status, kExitDifferences) << d.err;
   EXPECT_EQ(
       d.out,
       "{\"change\": \"added\", \"key\": \"a\", \"version_id\": \"v2\", \"new\": {\"size\": 3, "
@@ -215,7 +216,7 @@ TEST_F(CommandsTest, VerifyReportsEveryProblem) {
   std::ofstream(fs::path(url).parent_path() / "manifest.checksum", std::ios::binary)
       << inventory::BuildManifestChecksum(new_json);
   std::ostringstream out2, err2;
-  EXPECT_EQ(RunVerify(options, &out2, &err2), 1);
+  EXPECT_EQ(RunVerify(options, &out2, &err2), kExitVerifyFailed);
   EXPECT_NE(err2.str().find("files[1] r/data/f1.orc: "), std::string::npos) << err2.str();
   EXPECT_NE(err2.str().find("schema differs from the manifest's fileSchema: the file has 2 "
                             "columns, fileSchema declares 6"),
@@ -243,7 +244,7 @@ TEST_F(CommandsTest, VerifyWithABadFileSchemaStillChecksTheFiles) {
   VerifyOptions options;
   options.url = url;
   std::ostringstream out, err;
-  EXPECT_EQ(RunVerify(options, &out, &err), 1);
+  EXPECT_EQ(RunVerify(options, &out, &err), kExitVerifyFailed);
   EXPECT_NE(err.str().find("fileSchema: fileSchema has no Key column"), std::string::npos)
       << err.str();
   EXPECT_NE(out.str().find("manifest.checksum ok"), std::string::npos) << out.str();
@@ -283,7 +284,7 @@ TEST_F(CommandsTest, SummaryAndQuery) {
   EXPECT_EQ(qout.str(), "n\n1\nkey,storage_class\na/y,GLACIER\nb,STANDARD\n");
   query.sql = "SELECT * FROM inventory WHERE";
   std::ostringstream bout, berr;
-  EXPECT_EQ(RunQuery(query, &bout, &berr), 1);
+  EXPECT_EQ(RunQuery(query, &bout, &berr), kExitUsage);
   EXPECT_NE(berr.str().find("incomplete input"), std::string::npos) << berr.str();
 }
 

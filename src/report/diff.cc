@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/exit_code.h"
 #include "report/row_format.h"
 #include "report/typed_reader.h"
 
@@ -369,7 +370,7 @@ Status InMemoryDiff(SortedRecords* old_records, SortedRecords* new_records,
 int RunDiff(const DiffOptions& options, std::ostream* out, std::ostream* err) {
   auto fail = [&](const Status& st) {
     *err << "stocktake report diff: " << st.message() << "\n";
-    return 2;
+    return ExitCodeFor(st);
   };
   auto old_report = Report::Open(options.old_url, options.report);
   if (!old_report.ok()) return fail(old_report.status());
@@ -419,8 +420,8 @@ int RunDiff(const DiffOptions& options, std::ostream* out, std::ostream* err) {
          << (in_memory ? " (reports not sorted by key: compared in memory)" : "") << "\n";
   }
   out->flush();
-  if (!out->good()) return 2;
-  return counts.added + counts.removed + counts.changed == 0 ? 0 : 1;
+  if (!out->good()) return kExitFailure;
+  return counts.added + counts.removed + counts.changed == 0 ? kExitOk : kExitDifferences;
 }
 
 }  // namespace stocktake::report

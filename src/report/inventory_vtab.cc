@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "report/row_format.h"
 #include "report/typed_reader.h"
@@ -9,9 +10,17 @@
 namespace stocktake::report {
 namespace {
 
+// What the module is registered with (its client data).
+struct Source {
+  Report* report;
+  Status* scan_error;
+};
+
 struct Table {
   sqlite3_vtab base;  // first member: SQLite casts between the two
-  Report* report;
+  Source source;
+  // Column i >= the report's column count is a hidden alias of column aliased[i - count].
+  std::vector<size_t> aliased;
 };
 
 struct Cursor {
@@ -44,6 +53,8 @@ const char* SqlType(format::ColumnType type) {
 }
 
 int SetError(sqlite3_vtab* vtab, const Status& status) {
+  Status* scan_error = reinterpret_cast<Table*>(vtab)->source.scan_error;
+  if (scan_error->ok()) *scan_error = status;
   sqlite3_free(vtab->zErrMsg);
   vtab->zErrMsg = sqlite3_mprintf("%s", status.message().c_str());
   return SQLITE_ERROR;
@@ -51,12 +62,24 @@ int SetError(sqlite3_vtab* vtab, const Status& status) {
 
 // xConnect: declares the columns of the report (xCreate is null: eponymous-only).
 int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** error) {
-  auto* report = static_cast<Report*>(aux);
+  const auto* source = static_cast<const Source*>(aux);
+  Report* report = source->report;
   std::string ddl = "CREATE TABLE x(";
   const auto& columns = report->schema().columns;
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) ddl += ", ";
     ddl += QuoteIdentifier(columns[i].name) + " " + SqlType(columns[i].type);
+  }
+  // AWS's names (the CSV fileSchema's: ETag, StorageClass, LastModifiedDate) as HIDDEN columns:
+  // usable by name, left out of SELECT *. Not where they differ only in case (SQLite's names
+  // are case-insensitive: Size is size already).
+  std::vector<size_t> aliased;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].field == nullptr) continue;
+    std::string alias(columns[i].field->csv_name);
+    if (sqlite3_stricmp(alias.c_str(), columns[i].name.c_str()) == 0) continue;
+    ddl += ", " + QuoteIdentifier(alias) + " " + SqlType(columns[i].type) + " HIDDEN";
+    aliased.push_back(i);
   }
   ddl += ")";
   int rc = sqlite3_declare_vtab(db, ddl.c_str());
@@ -65,7 +88,8 @@ int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
     return rc;
   }
   auto* table = new Table{};
-  table->report = report;
+  table->source = *source;
+  table->aliased = std::move(aliased);
   *out = &table->base;
   return SQLITE_OK;
 }
@@ -104,7 +128,7 @@ int Advance(Cursor* cursor) {
 int Filter(sqlite3_vtab_cursor* c, int, const char*, int, sqlite3_value**) {
   auto* cursor = reinterpret_cast<Cursor*>(c);
   auto* table = reinterpret_cast<Table*>(c->pVtab);
-  cursor->scanner = std::make_unique<ReportScanner>(table->report);
+  cursor->scanner = std::make_unique<ReportScanner>(table->source.report);
   cursor->rowid = 0;
   return Advance(cursor);
 }
@@ -115,6 +139,11 @@ int Eof(sqlite3_vtab_cursor* c) { return reinterpret_cast<Cursor*>(c)->eof; }
 
 int Column(sqlite3_vtab_cursor* c, sqlite3_context* context, int index) {
   auto* cursor = reinterpret_cast<Cursor*>(c);
+  const auto& aliased = reinterpret_cast<Table*>(c->pVtab)->aliased;
+  if (index >= 0 && static_cast<size_t>(index) >= cursor->row.size() &&
+      static_cast<size_t>(index) - cursor->row.size() < aliased.size()) {
+    index = static_cast<int>(aliased[static_cast<size_t>(index) - cursor->row.size()]);
+  }
   if (index < 0 || static_cast<size_t>(index) >= cursor->row.size()) {
     sqlite3_result_null(context);
     return SQLITE_OK;
@@ -172,8 +201,11 @@ const sqlite3_module kModule = MakeModule();
 
 }  // namespace
 
-Status RegisterInventoryModule(sqlite3* db, Report* report) {
-  int rc = sqlite3_create_module_v2(db, "inventory", &kModule, report, nullptr);
+Status RegisterInventoryModule(sqlite3* db, Report* report, Status* scan_error) {
+  auto* source = new Source{report, scan_error};
+  // SQLite owns the client data from here on, even when registration fails.
+  int rc = sqlite3_create_module_v2(db, "inventory", &kModule, source,
+                                    [](void* p) { delete static_cast<Source*>(p); });
   if (rc != SQLITE_OK) {
     return Status::Internal(std::string("sqlite3_create_module_v2: ") + sqlite3_errstr(rc));
   }

@@ -10,8 +10,10 @@
 
 namespace stocktake::report {
 
-// Registers module `inventory` on `db`, reading `report`, which must outlive the connection's
-// use of the table.
-Status RegisterInventoryModule(sqlite3* db, Report* report);
+// Registers module `inventory` on `db`, reading `report`. A scan that fails (a corrupt file, a
+// checksum mismatch) fails the statement with its message, and the first such Status is stored
+// in *scan_error, so that the caller can tell why. `report` and `scan_error` must outlive the
+// connection's use of the table.
+Status RegisterInventoryModule(sqlite3* db, Report* report, Status* scan_error);
 
 }  // namespace stocktake::report

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/exit_code.h"
+#include "inventory/fields.h"
 #include "report/inventory_vtab.h"
 
 namespace stocktake::report {
@@ -38,32 +40,51 @@ void ToCell(sqlite3_stmt* statement, int i, Cell* cell) {
 
 }  // namespace
 
+std::string QueryColumnsHelp() {
+  std::string text =
+      "Columns of the table `inventory` (those the report has; by name or by AWS's name):\n";
+  for (const inventory::FieldInfo& f : inventory::AllFields()) {
+    bool text_type =
+        f.type == format::ColumnType::kString || f.type == format::ColumnType::kTimestampMillis;
+    text += "  " + std::string(f.column_name) + " (" + std::string(f.csv_name) + ")  " +
+            (text_type ? "TEXT" : "INTEGER") +
+            (f.type == format::ColumnType::kTimestampMillis ? ", ISO-8601 UTC" : "") +
+            (f.type == format::ColumnType::kBoolean ? ", 0/1" : "") + "\n";
+  }
+  return text;
+}
+
 int RunQuery(const QueryOptions& options, std::ostream* out, std::ostream* err) {
   auto report = Report::Open(options.url, options.report);
   if (!report.ok()) {
     *err << "stocktake report query: " << report.status().message() << "\n";
-    return 1;
+    return ExitCodeFor(report.status());
   }
   sqlite3* raw_db = nullptr;
   if (sqlite3_open(":memory:", &raw_db) != SQLITE_OK) {
     *err << "stocktake report query: cannot open SQLite\n";
     sqlite3_close(raw_db);
-    return 1;
+    return kExitFailure;
   }
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw_db, &sqlite3_close);
-  Status st = RegisterInventoryModule(db.get(), report->get());
+  Status scan_error;
+  Status st = RegisterInventoryModule(db.get(), report->get(), &scan_error);
   if (!st.ok()) {
     *err << "stocktake report query: " << st.message() << "\n";
-    return 1;
+    return kExitFailure;
   }
+  // An SQL error is a usage error, unless reading the report failed under it.
+  auto sql_failed = [&]() {
+    *err << "stocktake report query: " << sqlite3_errmsg(db.get()) << "\n";
+    return scan_error.ok() ? kExitUsage : ExitCodeFor(scan_error);
+  };
   // Runs each statement of the text in turn; those returning columns print a result.
   const char* sql = options.sql.c_str();
   while (*sql != '\0') {
     sqlite3_stmt* raw_statement = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db.get(), sql, -1, &raw_statement, &tail) != SQLITE_OK) {
-      *err << "stocktake report query: " << sqlite3_errmsg(db.get()) << "\n";
-      return 1;
+      return sql_failed();
     }
     sql = tail;
     if (raw_statement == nullptr) continue;  // whitespace or a comment
@@ -84,12 +105,9 @@ int RunQuery(const QueryOptions& options, std::ostream* out, std::ostream* err) 
       printer->Print(row);
     }
     if (printer) printer->Finish();
-    if (rc != SQLITE_DONE) {
-      *err << "stocktake report query: " << sqlite3_errmsg(db.get()) << "\n";
-      return 1;
-    }
+    if (rc != SQLITE_DONE) return sql_failed();
   }
-  return out->good() ? 0 : 1;
+  return out->good() ? kExitOk : kExitFailure;
 }
 
 }  // namespace stocktake::report

@@ -1,5 +1,9 @@
 // Report: one delivered inventory report, opened from its manifest, wherever it lives.
 //
+//   s3://BUCKET/PREFIX/ (or a local directory): its manifest.json, else the newest complete
+//                                  report under it — the sub-folder with the greatest name
+//                                  (report folders are times) that holds a manifest.checksum;
+//                                  a configuration's prefix names its latest report.
 //   s3://BUCKET/KEY/manifest.json  fetched with S3Client (endpoint and credentials from
 //                                  ReportOptions::client); data files are files[].key in the same
 //                                  bucket, manifest.checksum sits next to manifest.json.
@@ -34,6 +38,10 @@ struct ReportOptions {
   // Open the report even when its fileSchema cannot be parsed (schema_status() tells), so that
   // `verify` can still check the checksum, sizes and MD5s.
   bool allow_bad_schema = false;
+  // Check as the report is read: Open() refuses a manifest.json that fails manifest.checksum,
+  // OpenFile() returns sources that check the file's size and MD5 (NewVerifyingSource).
+  // Mismatches are Corruption. `report verify` turns it off to list every problem itself.
+  bool verify = true;
 };
 
 class Report {
@@ -43,6 +51,7 @@ class Report {
   static Result<std::unique_ptr<Report>> Open(const std::string& url, const ReportOptions& options);
   ~Report();
 
+  // The manifest's URL or path (for a folder: the manifest found in it).
   const std::string& url() const { return url_; }
   const inventory::Manifest& manifest() const { return manifest_; }
   const std::string& manifest_json() const { return manifest_json_; }
@@ -54,11 +63,14 @@ class Report {
   // Where the checksum is looked for, for messages.
   std::string ChecksumLocation() const;
 
-  // Opens data file `index` of files[]. NotFound when it cannot be found.
+  // Opens data file `index` of files[]. NotFound when it cannot be found. With
+  // ReportOptions::verify the source checks the bytes read (Corruption at the latest at Close()).
   Result<std::unique_ptr<ByteSource>> OpenFile(size_t index);
 
  private:
   Report() = default;
+  // Corruption unless manifest.checksum is the MD5 of manifest.json (spec §6.3).
+  Status CheckChecksum();
   Result<std::string> LocalPathFor(const std::string& key);
 
   std::string url_;
@@ -67,6 +79,7 @@ class Report {
   std::string manifest_key_;   // s3
   std::string manifest_path_;  // local
   std::string data_root_;
+  bool verify_ = true;
   std::optional<std::string> found_root_;  // local: the ancestor that held a data file
   std::unique_ptr<s3::S3Client> client_;
   std::string manifest_json_;

@@ -1,5 +1,7 @@
 #include "report/row_format.h"
 
+#include <cctype>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <optional>
@@ -289,6 +291,97 @@ std::string HumanBytes(uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.1f %s", v, kUnits[unit]);
   return buf;
+}
+
+std::optional<ListOutput> ParseListOutput(std::string_view name) {
+  if (name == "table") return ListOutput::kTable;
+  if (name == "csv") return ListOutput::kCsv;
+  if (name == "json") return ListOutput::kJson;
+  return std::nullopt;
+}
+
+void Listing::Add(std::vector<std::string> values) {
+  values.resize(fields_.size());
+  rows_.push_back(std::move(values));
+}
+
+void Listing::Write(ListOutput output, std::ostream* out) const {
+  switch (output) {
+    case ListOutput::kTable: {
+      std::vector<std::string> header;
+      std::vector<bool> right;
+      for (const ListField& f : fields_) {
+        std::string title = f.name;
+        for (char& c : title) c = c == '_' ? ' ' : static_cast<char>(std::toupper(c));
+        header.push_back(std::move(title));
+        right.push_back(f.kind != ListField::Kind::kText);
+      }
+      TextTable table(std::move(header), std::move(right));
+      for (const auto& row : rows_) {
+        std::vector<std::string> cells;
+        for (size_t i = 0; i < fields_.size(); ++i) {
+          const std::string& v = row[i];
+          uint64_t n = 0;
+          bool number =
+              !v.empty() && std::from_chars(v.data(), v.data() + v.size(), n).ec == std::errc();
+          if (fields_[i].kind == ListField::Kind::kBytes && number) {
+            cells.push_back(HumanBytes(n));
+          } else if (fields_[i].kind == ListField::Kind::kCount && number) {
+            cells.push_back(GroupedNumber(n));
+          } else {
+            cells.push_back(v);
+          }
+        }
+        table.AddRow(std::move(cells));
+      }
+      table.Write(out);
+      break;
+    }
+    case ListOutput::kCsv: {
+      std::string line;
+      for (size_t i = 0; i < fields_.size(); ++i) {
+        if (i > 0) line += ',';
+        AppendCsvField(&line, fields_[i].name);
+      }
+      *out << line << "\n";
+      for (const auto& row : rows_) {
+        line.clear();
+        for (size_t i = 0; i < row.size(); ++i) {
+          if (i > 0) line += ',';
+          AppendCsvField(&line, row[i]);
+        }
+        *out << line << "\n";
+      }
+      break;
+    }
+    case ListOutput::kJson:
+      *out << ToJson().dump(2) << "\n";
+      break;
+  }
+  out->flush();
+}
+
+nlohmann::json Listing::ToJson() const {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& row : rows_) {
+    nlohmann::json object = nlohmann::json::object();
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      const std::string& v = row[i];
+      if (fields_[i].kind == ListField::Kind::kText) {
+        object[fields_[i].name] = v;
+        continue;
+      }
+      uint64_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || ec != std::errc() || end != v.data() + v.size()) {
+        object[fields_[i].name] = nullptr;
+      } else {
+        object[fields_[i].name] = n;
+      }
+    }
+    array.push_back(std::move(object));
+  }
+  return array;
 }
 
 }  // namespace stocktake::report

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -52,6 +53,39 @@ class TextTable {
  private:
   std::vector<std::string> header_;
   std::vector<bool> right_align_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// `--output` of the commands that list or summarise (inventory runs, admin account|key list, kms
+// list-keys, report verify|summary): an aligned table for people, CSV or JSON for scripts.
+enum class ListOutput { kTable, kCsv, kJson };
+
+// "table", "csv", "json"; nullopt otherwise.
+std::optional<ListOutput> ParseListOutput(std::string_view name);
+
+struct ListField {
+  enum class Kind { kText, kCount, kBytes };
+  std::string name;  // snake_case: the CSV header and the JSON member; the table's header in caps
+  Kind kind = Kind::kText;
+};
+
+// Records of the same fields, printed in one of the ListOutput forms:
+//   table: upper-case headers, counts grouped ("1,234") and sizes human-readable ("1.2 MiB"),
+//          right-aligned;
+//   csv:   a header line of the names, then the values as given (sizes in bytes);
+//   json:  an array of objects, counts and sizes as numbers (null when empty).
+class Listing {
+ public:
+  explicit Listing(std::vector<ListField> fields) : fields_(std::move(fields)) {}
+  // `values` in field order; counts and sizes in decimal (or "" when unknown).
+  void Add(std::vector<std::string> values);
+  void Write(ListOutput output, std::ostream* out) const;
+  // The json form, for embedding in a larger document.
+  nlohmann::json ToJson() const;
+  size_t size() const { return rows_.size(); }
+
+ private:
+  std::vector<ListField> fields_;
   std::vector<std::vector<std::string>> rows_;
 };
 

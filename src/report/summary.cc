@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/exit_code.h"
 #include "common/time_format.h"
 #include "report/row_format.h"
 #include "report/typed_reader.h"
@@ -71,13 +72,22 @@ std::vector<std::pair<std::string, Tally>> SortedByBytes(const std::map<std::str
   return v;
 }
 
+// One table of the summary; `missing` says why it cannot be shown ("" when it can).
+struct Section {
+  std::string title;  // table
+  std::string key;    // csv section, json member
+  std::string label;  // table: the first column's header
+  std::vector<std::pair<std::string, Tally>> rows;
+  std::string missing;
+};
+
 }  // namespace
 
 int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* err) {
   auto opened = Report::Open(options.url, options.report);
   if (!opened.ok()) {
     *err << "stocktake report summary: " << opened.status().message() << "\n";
-    return 1;
+    return ExitCodeFor(opened.status());
   }
   Report* report = opened->get();
   const ReportSchema& schema = report->schema();
@@ -90,8 +100,8 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
   auto latest_col = schema.IndexOf(FieldId::kIsLatest);
   int64_t created_ms = report->manifest().creation_timestamp_ms;
 
-  uint64_t rows = 0, delete_markers = 0, noncurrent = 0;
-  Tally total;
+  uint64_t rows = 0, delete_markers = 0;
+  Tally total, current, noncurrent;
   std::map<std::string, Tally> by_class, by_encryption, by_prefix;
   std::array<Tally, kAgeBuckets.size()> by_age{};
 
@@ -101,7 +111,7 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
     auto more = scanner.Next(&row);
     if (!more.ok()) {
       *err << "stocktake report summary: " << more.status().message() << "\n";
-      return 1;
+      return ExitCodeFor(more.status());
     }
     if (!*more) break;
     ++rows;
@@ -109,13 +119,13 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
       ++delete_markers;
       continue;
     }
-    if (latest_col && row[*latest_col].kind == CellKind::kBool && !row[*latest_col].int_value) {
-      ++noncurrent;
-    }
     uint64_t size = 0;
     if (size_col && row[*size_col].kind == CellKind::kInt && row[*size_col].int_value > 0) {
       size = static_cast<uint64_t>(row[*size_col].int_value);
     }
+    bool is_noncurrent =
+        latest_col && row[*latest_col].kind == CellKind::kBool && !row[*latest_col].int_value;
+    (is_noncurrent ? noncurrent : current).Add(size);
     total.Add(size);
     auto label = [&row](std::optional<size_t> col) {
       return row[*col].is_null() || row[*col].string_value.empty() ? std::string("(none)")
@@ -139,43 +149,104 @@ int RunSummary(const SummaryOptions& options, std::ostream* out, std::ostream* e
   }
 
   const inventory::Manifest& m = report->manifest();
-  TextTable head({"REPORT", options.url});
-  head.AddRow({"source bucket", m.source_bucket});
-  head.AddRow({"created", FormatIso8601Millis(created_ms)});
-  head.AddRow({"format", std::string(format::FileFormatName(m.file_format)) + ", " +
-                             std::to_string(m.files.size()) + " files"});
-  head.AddRow({"rows", std::to_string(rows)});
-  head.AddRow({"objects", std::to_string(total.objects)});
-  head.AddRow({"bytes", std::to_string(total.bytes) + " (" + HumanBytes(total.bytes) + ")"});
-  if (marker_col) head.AddRow({"delete markers", std::to_string(delete_markers)});
-  if (latest_col) head.AddRow({"noncurrent versions", std::to_string(noncurrent)});
-  head.Write(out);
-
-  if (class_col) {
-    WriteTally(out, "By storage class", "STORAGE CLASS", SortedByBytes(by_class));
+  std::vector<Section> sections;
+  // An All-versions report (IsLatest, IsDeleteMarker) separates what is current from the
+  // versions kept behind it and the delete markers.
+  bool versioned = latest_col.has_value();
+  std::vector<std::pair<std::string, Tally>> totals;
+  if (versioned) {
+    totals = {{"current objects", current},
+              {"noncurrent versions", noncurrent},
+              {"delete markers", Tally{delete_markers, 0}},
+              {"all versions", total}};
   } else {
-    *out << "\nBy storage class: the report has no StorageClass column\n";
+    totals = {{"objects", total}};
   }
-  if (encryption_col) {
-    WriteTally(out, "By encryption status", "ENCRYPTION", SortedByBytes(by_encryption));
-  } else {
-    *out << "\nBy encryption status: the report has no EncryptionStatus column\n";
-  }
+  sections.push_back({"Totals", "total", "WHAT", totals, ""});
+  sections.push_back({"By storage class", "by_storage_class", "STORAGE CLASS",
+                      SortedByBytes(by_class),
+                      class_col ? "" : "the report has no StorageClass column"});
+  sections.push_back({"By encryption status", "by_encryption_status", "ENCRYPTION",
+                      SortedByBytes(by_encryption),
+                      encryption_col ? "" : "the report has no EncryptionStatus column"});
   auto prefixes = SortedByBytes(by_prefix);
   size_t shown = std::min<size_t>(prefixes.size(), static_cast<size_t>(std::max(options.top, 0)));
-  std::string title = "Top prefixes (depth " + std::to_string(options.depth) + ", " +
-                      std::to_string(shown) + " of " + std::to_string(prefixes.size()) + ")";
+  std::string prefix_title = "Top prefixes (depth " + std::to_string(options.depth) + ", " +
+                             std::to_string(shown) + " of " + std::to_string(prefixes.size()) + ")";
   prefixes.resize(shown);
-  WriteTally(out, title, "PREFIX", prefixes);
-  if (modified_col) {
-    std::vector<std::pair<std::string, Tally>> ages;
-    for (size_t b = 0; b < kAgeBuckets.size(); ++b)
-      ages.emplace_back(kAgeBuckets[b].label, by_age[b]);
-    WriteTally(out, "By age at " + FormatIso8601Millis(created_ms), "AGE", ages);
-  } else {
-    *out << "\nBy age: the report has no LastModifiedDate column\n";
+  sections.push_back({prefix_title, "top_prefixes", "PREFIX", prefixes, ""});
+  std::vector<std::pair<std::string, Tally>> ages;
+  for (size_t b = 0; b < kAgeBuckets.size(); ++b)
+    ages.emplace_back(kAgeBuckets[b].label, by_age[b]);
+  sections.push_back({"By age at " + FormatIso8601Millis(created_ms), "by_age", "AGE", ages,
+                      modified_col ? "" : "the report has no LastModifiedDate column"});
+
+  switch (options.output) {
+    case ListOutput::kTable: {
+      TextTable head({"REPORT", report->url()});
+      head.AddRow({"source bucket", m.source_bucket});
+      head.AddRow({"created", FormatIso8601Millis(created_ms)});
+      head.AddRow({"format", std::string(format::FileFormatName(m.file_format)) + ", " +
+                                 std::to_string(m.files.size()) + " files"});
+      head.AddRow({"rows", std::to_string(rows)});
+      if (versioned) {
+        head.AddRow({"current objects",
+                     std::to_string(current.objects) + " (" + HumanBytes(current.bytes) + ")"});
+        head.AddRow({"noncurrent versions", std::to_string(noncurrent.objects) + " (" +
+                                                HumanBytes(noncurrent.bytes) + ")"});
+        head.AddRow({"delete markers", std::to_string(delete_markers)});
+      } else {
+        head.AddRow({"objects", std::to_string(total.objects)});
+      }
+      head.AddRow({"bytes", std::to_string(total.bytes) + " (" + HumanBytes(total.bytes) + ")"});
+      head.Write(out);
+      for (size_t i = 1; i < sections.size(); ++i) {
+        const Section& s = sections[i];
+        if (!s.missing.empty()) {
+          *out << "\n" << s.title << ": " << s.missing << "\n";
+        } else {
+          WriteTally(out, s.title, s.label, s.rows);
+        }
+      }
+      break;
+    }
+    case ListOutput::kCsv: {
+      Listing listing({{"section"},
+                       {"name"},
+                       {"objects", ListField::Kind::kCount},
+                       {"bytes", ListField::Kind::kBytes}});
+      for (const Section& s : sections) {
+        for (const auto& [name, t] : s.rows) {
+          listing.Add({s.key, name, std::to_string(t.objects), std::to_string(t.bytes)});
+        }
+      }
+      listing.Write(ListOutput::kCsv, out);
+      break;
+    }
+    case ListOutput::kJson: {
+      nlohmann::json doc = {{"report", report->url()},
+                            {"source_bucket", m.source_bucket},
+                            {"created", FormatIso8601Millis(created_ms)},
+                            {"format", format::FileFormatName(m.file_format)},
+                            {"files", m.files.size()},
+                            {"rows", rows}};
+      for (const Section& s : sections) {
+        if (!s.missing.empty()) {
+          doc[s.key] = nullptr;
+          continue;
+        }
+        Listing listing(
+            {{"name"}, {"objects", ListField::Kind::kCount}, {"bytes", ListField::Kind::kBytes}});
+        for (const auto& [name, t] : s.rows) {
+          listing.Add({name, std::to_string(t.objects), std::to_string(t.bytes)});
+        }
+        doc[s.key] = listing.ToJson();
+      }
+      *out << doc.dump(2) << "\n";
+      break;
+    }
   }
-  return out->good() ? 0 : 1;
+  return out->good() ? kExitOk : kExitFailure;
 }
 
 }  // namespace stocktake::report

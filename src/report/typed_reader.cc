@@ -145,7 +145,10 @@ Status TypedFileReader::ConvertCsv(Row* row) const {
 
 Result<bool> TypedFileReader::Next(Row* row) {
   ASSIGN_OR_RETURN(bool more, rows_->Next(row));
-  if (!more) return false;
+  if (!more) {
+    RETURN_IF_ERROR(source_->Close());
+    return false;
+  }
   ++rows_read_;
   if (schema_.format == format::FileFormat::kCsv) {
     RETURN_IF_ERROR(ConvertCsv(row));

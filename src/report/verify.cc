@@ -1,10 +1,12 @@
 #include "report/verify.h"
 
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "common/exit_code.h"
 #include "inventory/manifest.h"
 #include "report/row_format.h"
 #include "report/typed_reader.h"
@@ -19,15 +21,20 @@ constexpr uint64_t kInMemoryBytes = 64 << 20;
 class Verifier {
  public:
   Verifier(const VerifyOptions& options, std::ostream* out, std::ostream* err)
-      : options_(options), out_(out), err_(err) {}
+      : options_(options),
+        out_(options.output == ListOutput::kTable ? out : &discarded_),
+        listing_out_(out),
+        err_(err) {}
 
   int Run() {
     ReportOptions report_options = options_.report;
     report_options.allow_bad_schema = true;
+    report_options.verify = false;  // every problem is listed below, not only the first
     auto report = Report::Open(options_.url, report_options);
     if (!report.ok()) {
       Problem(report.status().message());
-      return Finish();
+      Finish();
+      return ExitCodeFor(report.status());
     }
     report_ = std::move(*report);
     const inventory::Manifest& m = report_->manifest();
@@ -48,6 +55,8 @@ class Verifier {
     *out_ << "files " << m.files.size() << "\n"
           << "bytes " << total_bytes << "\n"
           << "rows " << total_rows << "\n";
+    total_rows_ = total_rows;
+    total_bytes_ = total_bytes;
     return Finish();
   }
 
@@ -59,14 +68,24 @@ class Verifier {
   }
 
   int Finish() {
+    if (options_.output == ListOutput::kCsv) files_.Write(ListOutput::kCsv, listing_out_);
+    if (options_.output == ListOutput::kJson) {
+      nlohmann::json doc = {{"manifest", report_ ? report_->url() : options_.url},
+                            {"ok", problems_.empty()},
+                            {"files", files_.ToJson()},
+                            {"rows", total_rows_},
+                            {"bytes", total_bytes_},
+                            {"problems", problems_}};
+      *listing_out_ << doc.dump(2) << "\n";
+    }
     if (problems_.empty()) {
       *out_ << "verify: OK\n";
-      return 0;
+      return kExitOk;
     }
     *err_ << "verify: FAILED with " << problems_.size()
           << (problems_.size() == 1 ? " problem" : " problems") << "; first: " << problems_[0]
           << "\n";
-    return 1;
+    return kExitVerifyFailed;
   }
 
   void CheckChecksum() {
@@ -101,6 +120,7 @@ class Verifier {
     bool ok = problems_.size() == problems_before;
     *out_ << "  " << (ok ? "ok  " : "BAD ") << entry.key << "  " << entry.size << " bytes  "
           << *rows << " rows\n";
+    files_.Add({entry.key, std::to_string(entry.size), std::to_string(*rows), ok ? "ok" : "bad"});
   }
 
   void CheckFileContents(size_t index, uint64_t* rows) {
@@ -174,8 +194,13 @@ class Verifier {
   }
 
   const VerifyOptions& options_;
+  std::ostringstream discarded_;  // the text findings, when another --output is asked for
   std::ostream* out_;
+  std::ostream* listing_out_;
   std::ostream* err_;
+  Listing files_{
+      {{"key"}, {"size", ListField::Kind::kBytes}, {"rows", ListField::Kind::kCount}, {"status"}}};
+  uint64_t total_rows_ = 0, total_bytes_ = 0;
   std::unique_ptr<Report> report_;
   std::vector<std::string> problems_;
 };

@@ -12,12 +12,16 @@
 #include <string>
 
 #include "report/report.h"
+#include "report/row_format.h"
 
 namespace stocktake::report {
 
 struct VerifyOptions {
   std::string url;
   ReportOptions report;
+  // table: the findings as text lines; csv: one line per data file (key, size, rows, status);
+  // json: {"manifest", "ok", "files": [...], "rows", "bytes", "problems": [...]}.
+  ListOutput output = ListOutput::kTable;
 };
 
 // Prints the findings to *out and the problems to *err; returns the exit status (0: all good).

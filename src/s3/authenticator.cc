@@ -37,7 +37,24 @@ S3Error ToS3Error(const auth::AuthError& error) {
       code = S3ErrorCode::kXAmzContentSHA256Mismatch;
       break;
   }
-  return S3Error(code, error.message);
+  S3Error s3_error(code, error.message);
+  switch (error.code) {
+    case AuthErrorCode::kInvalidAccessKeyId:
+      s3_error.log_reason = "unknown or disabled access key";
+      break;
+    case AuthErrorCode::kSignatureDoesNotMatch:
+      s3_error.log_reason = "bad signature (wrong secret key?)";
+      break;
+    case AuthErrorCode::kRequestTimeTooSkewed:
+      s3_error.log_reason = "clock skew";
+      break;
+    case AuthErrorCode::kAccessDenied:
+      s3_error.log_reason = error.message;  // "Request has expired", what the client is told
+      break;
+    default:
+      break;
+  }
+  return s3_error;
 }
 
 constexpr size_t kRawReadBytes = 256 * 1024;

@@ -282,7 +282,9 @@ std::optional<S3Error> AuthorizeOperation(const ServiceContext& service, S3Reque
   if (entry == nullptr || entry->action.empty()) {
     // Not a bucket-policy matter: only the owner's account may use it.
     if (request.caller.account_id != bucket.owner_account_id) {
-      return S3Error(S3ErrorCode::kAccessDenied);
+      S3Error denied(S3ErrorCode::kAccessDenied);
+      denied.log_reason = "not the bucket owner: " + std::string(operation);
+      return denied;
     }
     return std::nullopt;
   }
@@ -332,7 +334,9 @@ std::optional<S3Error> AuthorizeOperation(const ServiceContext& service, S3Reque
         LoadObjectAcl(service, bucket, request.caller, context.action, request.key, version_id);
   }
   if (!IsAuthorized(bucket, context, object_acl ? &*object_acl : nullptr)) {
-    return S3Error(S3ErrorCode::kAccessDenied);
+    S3Error denied(S3ErrorCode::kAccessDenied);
+    denied.log_reason = "denied by policy or ACL: " + context.action + " on " + context.resource;
+    return denied;
   }
   return std::nullopt;
 }

@@ -100,6 +100,9 @@ struct S3Error {
   S3ErrorCode error;
   std::string message;  // empty = the table's default message
   std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
+  // Why, for the request log line only (never a secret): "unknown access key", "denied by
+  // policy: s3:GetObject on arn:aws:s3:::b/k". Empty when the code says it all.
+  std::string log_reason;
 
   S3Error(S3ErrorCode e) : error(e) {}  // NOLINT: implicit for terse returns
   S3Error(S3ErrorCode e, std::string m) : error(e), message(std::move(m)) {}

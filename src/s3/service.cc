@@ -186,7 +186,9 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
     // nothing at service scope, no bucket creation.
     bool anonymous = request.caller.account_id.empty();
     if (anonymous && (scope == Scope::kService || r->handler == CreateBucket)) {
-      return S3Error(S3ErrorCode::kAccessDenied);
+      S3Error denied(S3ErrorCode::kAccessDenied);
+      denied.log_reason = "anonymous request";
+      return denied;
     }
     if (scope != Scope::kService && r->handler != CreateBucket) {
       auto bucket = context_.store->GetBucket(request.bucket);
@@ -218,8 +220,11 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
   Status sent;
   int status_code;
   uint64_t bytes_out = 0;
+  std::string error_fields;  // for the log line
   if (auto* error = std::get_if<S3Error>(&result)) {
     status_code = error->info().http_status;
+    error_fields = " code=" + std::string(error->info().code);
+    if (!error->log_reason.empty()) error_fields += " reason=\"" + error->log_reason + "\"";
     out.status = status_code;
     for (const auto& h : error->headers) out.headers.push_back(h);
     if (request.method == "HEAD") {
@@ -251,9 +256,9 @@ void S3Service::Handle(const http::HttpRequestHead& head, http::HttpBody& body,
   metrics_.RecordRequest(op_name, status_code, head.content_length.value_or(0), bytes_out,
                          elapsed_us);
   // Never log headers or the query: they may carry signatures and credentials.
-  spdlog::info("{} {} {} bucket={} status={} op={} us={}{}", request.request_id,
+  spdlog::info("{} {} {} bucket={} status={} op={} us={}{}{}", request.request_id,
                head.remote_address, head.method, request.bucket, status_code, op_name, elapsed_us,
-               sent.ok() ? "" : " send_error=" + sent.message());
+               error_fields, sent.ok() ? "" : " send_error=" + sent.message());
 }
 
 }  // namespace stocktake::s3

@@ -48,8 +48,9 @@ def run_now(server, bucket, config_id, expect_success=True):
 
 def manifest_key_from(stdout):
     for line in stdout.splitlines():
-        if line.startswith("manifest "):
-            return line.split(" ", 1)[1]
+        if line.startswith("manifest s3://"):
+            # "manifest s3://DESTINATION-BUCKET/KEY": the key
+            return line.split(" ", 1)[1][len("s3://"):].split("/", 1)[1]
     raise AssertionError("no manifest in: " + stdout)
 
 

@@ -1,6 +1,7 @@
 """Accounts and access keys (issue 7): `stocktake admin account|key ...` against the running
 server, root only; keys that work, stop working when disabled or deleted, and rotate."""
 
+import json
 import re
 import unittest
 
@@ -33,7 +34,16 @@ class AccountsTest(ServerTestCase):
         self.assertIn(acct["account_id"], out)
         self.assertIn(root_account_id(self.server), out)
         _, out, _ = admin(self.server, "key", "list", "--account", acct["account_id"])
-        self.assertEqual(out.split(), [acct["access_key"], acct["account_id"], "Active"])
+        lines = out.splitlines()  # a table with headers for people
+        self.assertEqual(lines[0].split(), ["ACCESS", "KEY", "ID", "ACCOUNT", "ID", "STATUS"])
+        self.assertEqual(lines[2].split(), [acct["access_key"], acct["account_id"], "Active"])
+        _, out, _ = admin(self.server, "key", "list", "--account", acct["account_id"], "--output",
+                          "json")
+        self.assertEqual(json.loads(out), [{"access_key_id": acct["access_key"],
+                                            "account_id": acct["account_id"], "status": "Active"}])
+        _, out, _ = admin(self.server, "account", "list", "--output", "csv")
+        self.assertEqual(out.splitlines()[0], "account_id,canonical_user_id,name")
+        self.assertIn("%s,%s,bob" % (acct["account_id"], acct["canonical_id"]), out)
         # Listings never show a secret.
         self.assertNotIn(acct["secret_key"], out)
         _, out, _ = admin(self.server, "key", "create", "--account", acct["account_id"])
@@ -65,20 +75,21 @@ class AccountsTest(ServerTestCase):
         new_client.list_buckets()
         with self.assertRaises(ClientError):
             acct["s3"].list_buckets()
-        _, out, _ = admin(self.server, "key", "list", "--account", acct["account_id"])
-        self.assertIn(acct["access_key"] + "  " + acct["account_id"] + "  Inactive", out)
+        _, out, _ = admin(self.server, "key", "list", "--account", acct["account_id"], "--output",
+                          "csv")
+        self.assertIn(acct["access_key"] + "," + acct["account_id"] + ",Inactive", out)
 
     def test_only_root_administers(self):
         acct = new_account(self.server, "eve")
         code, _, err = admin(self.server, "account", "create", "--name", "mallory",
                              access_key=acct["access_key"], secret_key=acct["secret_key"],
                              check=False)
-        self.assertEqual(code, 1)
+        self.assertEqual(code, 5)  # denied (exit statuses: README)
         self.assertIn("AccessDenied", err)
         code, _, err = admin(self.server, "key", "create", "--account", acct["account_id"],
                              access_key=acct["access_key"], secret_key=acct["secret_key"],
                              check=False)
-        self.assertEqual(code, 1)
+        self.assertEqual(code, 5)  # denied (exit statuses: README)
         self.assertIn("AccessDenied", err)
 
     def test_delete_account(self):

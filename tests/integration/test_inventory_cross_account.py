@@ -184,7 +184,7 @@ class CrossAccountInventoryTest(ServerTestCase):
             document = kms_key_policy(self.audit["account_id"], "photos", self.root_id)
             code, _, err = kms(other, self.server, "put-key-policy", "--key-id", key_arn,
                                "--policy", json.dumps(document), check=False)
-            self.assertEqual(code, 1)
+            self.assertEqual(code, 5)  # access denied (README: exit statuses)
             self.assertIn("AccessDenied", err)
             # A malformed document is refused with KMS's error code.
             code, _, err = kms(self.audit, self.server, "put-key-policy", "--key-id", key_id,

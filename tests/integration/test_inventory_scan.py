@@ -249,6 +249,33 @@ class ScanOfStocktakeTest(unittest.TestCase):
         self.assertFalse(os.path.exists(checkpoint))
         self.assertFalse(os.path.exists(checkpoint + ".parts"))
 
+    def test_sigint_tells_how_to_resume(self):
+        work = tempfile.mkdtemp(prefix="stocktake-scan-sigint-")
+        self.addCleanup(shutil.rmtree, work, True)
+        checkpoint = os.path.join(work, "scan.ckpt")
+        args = scan_args("s3://many", self.source.url, "s3://dst/interrupted",
+                         self.destination.url, "--format", "CSV", "--page-size", "5",
+                         "--concurrency", "2", "--checkpoint", checkpoint)
+        slow = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=stocktake_env(STOCKTAKE_FAILPOINT_SCAN_PAGE_DELAY_MS="150"))
+        deadline = time.time() + 120
+        while time.time() < deadline and slow.poll() is None:
+            if os.path.exists(checkpoint):
+                with open(checkpoint) as f:
+                    if sum('"event":"done"' in line for line in f) >= 2:
+                        break
+            time.sleep(0.05)
+        self.assertIsNone(slow.poll(), "the scan finished before it could be interrupted")
+        slow.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = slow.communicate(timeout=60)
+        self.assertEqual(slow.returncode, 128 + signal.SIGINT)
+        self.assertIn("scan interrupted; its progress is in %s. Run the same command again"
+                      % checkpoint, err)
+        self.assertIn("--checkpoint %s) to resume where it stopped" % checkpoint, err)
+        self.assertEqual(destination_keys(self.dst, "dst", "interrupted/"), [])
+        stats = summary(run_scan(args, stocktake_env()).stdout)
+        self.assertGreaterEqual(stats["reused"], 2)
+
     def test_kill_during_publication_leaves_no_report_and_rerun_cleans_up(self):
         work = tempfile.mkdtemp(prefix="stocktake-scan-ckpt-")
         self.addCleanup(shutil.rmtree, work, True)

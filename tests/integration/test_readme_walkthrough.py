@@ -33,7 +33,7 @@ class ReadmeWalkthroughTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
             self.assertIn("make_bucket: photos", proc.stdout)
             self.assertIn("2026/trip to the sea/README.md", proc.stdout)
-            self.assertRegex(proc.stdout, r"manifest reports/photos/daily-csv/"
+            self.assertRegex(proc.stdout, r"manifest s3://audit/reports/photos/daily-csv/"
                                           r"\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json")
             self.assertIn("manifest.checksum", proc.stdout)
             self.assertIn("hive/dt=", proc.stdout)
@@ -43,6 +43,9 @@ class ReadmeWalkthroughTest(unittest.TestCase):
                                  r"manifest\.checksum", proc.stdout)
             self.assertEqual(len(set(folders)), 2, proc.stdout)
             self.assertEqual(len(folders), 2, proc.stdout)
+            # `report summary` of the configuration's prefix found and verified the report.
+            self.assertRegex(proc.stdout, r"REPORT +s3://audit/reports/photos/daily-csv/"
+                                          r"\d{4}-\d\d-\d\dT\d\d-\d\dZ/manifest\.json")
         finally:
             server.cleanup()
 

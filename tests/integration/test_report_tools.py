@@ -5,6 +5,7 @@ encryption column, whose default belongs to the server, is checked against S3's 
 
 import csv
 import datetime
+import hashlib
 import io
 import json
 import os
@@ -188,11 +189,15 @@ class ReportToolsTest(unittest.TestCase):
         os.makedirs(alone, exist_ok=True)
         shutil.copy(self.local_url("Parquet"), alone)
         out = self.report("verify", os.path.join(alone, "manifest.json"), "--data-root",
-                          self.sync_dir, expect=1)
+                          self.sync_dir, expect=4)
         self.assertIn("\nrows 9\n", out.stdout)  # every file found and read
         self.assertIn("manifest.checksum", out.stderr)  # but no checksum next to the manifest
+        # Reading commands refuse a manifest without its checksum, unless told not to verify.
+        out = self.report("cat", os.path.join(alone, "manifest.json"), expect=4)
+        self.assertIn("manifest.checksum: no such file", out.stderr)
+        self.assertIn("--no-verify", out.stderr)
         # Nothing to find: a clear message naming the key.
-        out = self.report("cat", os.path.join(alone, "manifest.json"), expect=1)
+        out = self.report("cat", os.path.join(alone, "manifest.json"), "--no-verify", expect=3)
         self.assertIn(manifest["files"][0]["key"], out.stderr)
         self.assertIn("--data-root", out.stderr)
 
@@ -210,7 +215,7 @@ class ReportToolsTest(unittest.TestCase):
                 data = bytearray(read_bytes(path))
                 data[len(data) // 2] ^= 0xFF
                 write_bytes(path, bytes(data))
-                proc = self.report("verify", url, expect=1)
+                proc = self.report("verify", url, expect=4)
                 self.assertIn("files[1] " + key + ": MD5 is ", proc.stderr)
                 self.assertIn("verify: FAILED", proc.stderr)
                 self.assertIn("BAD " + key, proc.stdout)
@@ -223,7 +228,7 @@ class ReportToolsTest(unittest.TestCase):
         write_bytes(path, data[:-10])
         with open(os.path.join(os.path.dirname(url), "manifest.checksum"), "w") as f:
             f.write("0" * 32 + "\n")
-        proc = self.report("verify", url, expect=1)
+        proc = self.report("verify", url, expect=4)
         self.assertIn("manifest.checksum", proc.stderr)
         self.assertIn("size is %d bytes, manifest says %d" % (len(data) - 10, len(data)),
                       proc.stderr)
@@ -242,8 +247,65 @@ class ReportToolsTest(unittest.TestCase):
         data = bytearray(self.s3.get_object(Bucket="dst", Key=key)["Body"].read())
         data[8] ^= 0x55
         self.s3.put_object(Bucket="dst", Key=key, Body=bytes(data))
-        proc = self.report("verify", url, expect=1)
+        proc = self.report("verify", url, expect=4)
         self.assertIn("files[0] " + key + ": MD5 is ", proc.stderr)
+        # The reading commands check as they read: no row of the corrupt file, exit 4.
+        for args in (["cat"], ["summary"], ["query", "SELECT count(*) FROM inventory"]):
+            proc = self.report(args[0], url, *args[1:], expect=4)
+            self.assertIn(key + ": MD5 is ", proc.stderr)
+
+    def test_reading_commands_verify_as_they_read(self):
+        for fmt in FORMATS:
+            with self.subTest(fmt=fmt):
+                root, url = self.corrupted_copy(fmt, "read-corrupt-" + fmt)
+                key = read_json(url)["files"][1]["key"]
+                path = os.path.join(root, key)
+                data = bytearray(read_bytes(path))
+                data[len(data) // 2] ^= 0x01
+                write_bytes(path, bytes(data))
+                for args in (["cat", "--format", "jsonl"], ["summary"],
+                             ["query", "SELECT key, e_tag FROM inventory"]):
+                    proc = self.report(args[0], url, *args[1:], expect=4)
+                    self.assertIn(key + ": MD5 is ", proc.stderr)
+                    self.assertIn("manifest.json says " + read_json(url)["files"][1]["MD5checksum"],
+                                  proc.stderr)
+                # --no-verify reads on (the flipped byte may or may not decode).
+                proc = self.report("cat", url, "--no-verify", expect=None)
+                self.assertNotIn("MD5", proc.stderr)
+        # A manifest.json that does not match its manifest.checksum is not read.
+        root, url = self.corrupted_copy("CSV", "read-bad-manifest")
+        manifest = read_json(url)
+        manifest["sourceBucket"] = "elsewhere"
+        with open(url, "w") as f:
+            json.dump(manifest, f)
+        proc = self.report("cat", url, expect=4)
+        self.assertIn("manifest.checksum does not match manifest.json", proc.stderr)
+        self.assertEqual(proc.stdout, "")
+        self.assertIn("a/1.txt", self.report("cat", url, "--no-verify").stdout)
+
+    def test_a_configuration_prefix_names_its_latest_complete_report(self):
+        key = self.manifests["ORC"]  # reports/.../src/first-orc/2026-...Z/manifest.json
+        folder = key.rsplit("/", 2)[0] + "/"
+        manifest = self.s3.get_object(Bucket="dst", Key=key)["Body"].read()
+        # An older complete report and a newer one still being written (no manifest.checksum):
+        # the prefix names the newest complete one, as consumers pick it.
+        self.s3.put_object(Bucket="dst", Key=folder + "2000-01-01T00-00Z/manifest.json",
+                           Body=manifest)
+        self.s3.put_object(Bucket="dst", Key=folder + "2000-01-01T00-00Z/manifest.checksum",
+                           Body=(hashlib.md5(manifest).hexdigest() + "\n").encode())
+        self.s3.put_object(Bucket="dst", Key=folder + "2999-01-01T00-00Z/manifest.json",
+                           Body=b"{}")
+        for url in ("s3://dst/" + folder, "s3://dst/" + folder.rstrip("/")):
+            with self.subTest(url=url):
+                out = self.report("summary", url).stdout
+                self.assertIn("s3://dst/" + key, out.splitlines()[0])
+                self.assertEqual(self.cat_jsonl(url), self.expected_rows())
+        # A report folder names its own manifest; the local copy of the configuration's folder.
+        self.report("verify", "s3://dst/" + key.rsplit("/", 1)[0] + "/")
+        out = self.report("summary", os.path.join(self.sync_dir, folder)).stdout
+        self.assertIn(self.local_url("ORC"), out.splitlines()[0])
+        proc = self.report("summary", "s3://dst/no/such/prefix/", expect=3)
+        self.assertIn("no report folder with a manifest.checksum", proc.stderr)
 
     # ---- cat ----
 
@@ -374,7 +436,7 @@ class ReportToolsTest(unittest.TestCase):
         self.assertEqual(out.splitlines(), ["key           size", "------------  ----",
                                             "a/1.txt         10", "a/2.txt         20",
                                             "a/deep/3.txt     1", "(3 rows)"])
-        proc = self.report("query", url, "SELECT nope FROM inventory", expect=1)
+        proc = self.report("query", url, "SELECT nope FROM inventory", expect=2)
         self.assertIn("no such column: nope", proc.stderr)
 
     # ---- diff ----
@@ -384,7 +446,7 @@ class ReportToolsTest(unittest.TestCase):
             for old, new in ((self.s3_url(fmt), self.s3_url(fmt, second=True)),
                              (self.local_url(fmt), self.s3_url(fmt, second=True))):
                 with self.subTest(fmt=fmt, old=old):
-                    out = self.report("diff", old, new, expect=1).stdout.splitlines()
+                    out = self.report("diff", old, new, expect=7).stdout.splitlines()
                     self.assertEqual(len(out), 4, out)
                     self.assertTrue(out[0].startswith(
                         "changed  " + OVERWRITTEN + "  size: 20 -> 25; e_tag: "), out[0])
@@ -395,7 +457,7 @@ class ReportToolsTest(unittest.TestCase):
                     self.assertEqual(out[3], "1 added, 1 removed, 1 changed, 7 unchanged")
         # JSON lines, across formats (an ORC report against a CSV one).
         out = self.report("diff", self.s3_url("ORC"), self.s3_url("CSV", second=True),
-                          "--format", "jsonl", expect=1).stdout
+                          "--format", "jsonl", expect=7).stdout
         changes = [json.loads(line) for line in out.splitlines()]
         self.assertEqual([(c["change"], c["key"]) for c in changes],
                          [("changed", OVERWRITTEN), ("removed", REMOVED), ("added", ADDED)])
