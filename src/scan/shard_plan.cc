@@ -333,6 +333,7 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
                                     const std::string& scan_prefix, int shards) {
   std::vector<SampleRun> runs;
   std::set<std::optional<std::string>> probed;
+  std::set<std::string> seen;  // distinct keys sampled
   std::mutex mu;
   auto probe = [&](std::vector<std::optional<std::string>> points) -> Status {
     std::erase_if(points, [&](const auto& p) { return probed.count(p) > 0; });
@@ -340,6 +341,7 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
     return source.ParallelFor(points.size(), [&](RemoteClient& client, size_t i) {
       ASSIGN_OR_RETURN(SampleRun run, ListSample(client, bucket, scan_prefix, points[i]));
       std::lock_guard lock(mu);
+      seen.insert(run.keys.begin(), run.keys.end());
       runs.push_back(std::move(run));
       return Status::OK();
     });
@@ -357,9 +359,13 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
   RETURN_IF_ERROR(probe(points));
   int per_round = std::clamp(8 * shards, kMinProbesPerRound, kMaxProbesPerRound);
   for (int round = 0; round < kProbeRounds; ++round) {
+    // A round that found no key unseen: the sample holds what the probes can find (all of a
+    // small bucket).
+    size_t before = seen.size();
     std::vector<std::optional<std::string>> next;
     for (std::string& p : ProbePoints(runs, scan_prefix, per_round)) next.push_back(std::move(p));
     RETURN_IF_ERROR(probe(std::move(next)));
+    if (round > 0 && seen.size() == before) break;
   }
   return CutKeySpace(runs, scan_prefix, shards);
 }
