@@ -359,8 +359,10 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
   RETURN_IF_ERROR(probe(points));
   int per_round = std::clamp(8 * shards, kMinProbesPerRound, kMaxProbesPerRound);
   for (int round = 0; round < kProbeRounds; ++round) {
-    // A round that found no key unseen: the sample holds what the probes can find (all of a
-    // small bucket).
+    // Every key seen, with no gap left between them: a small bucket, read whole.
+    ShardRanges now = CutKeySpace(runs, scan_prefix, 1);
+    if (now.estimated_keys.front() < static_cast<double>(now.sampled_keys) + 0.5) break;
+    // A round that found no key unseen: the sample holds what the probes can find.
     size_t before = seen.size();
     std::vector<std::optional<std::string>> next;
     for (std::string& p : ProbePoints(runs, scan_prefix, per_round)) next.push_back(std::move(p));
