@@ -285,7 +285,8 @@ Result<PublishedReport> MergeShards(const ScanOptions& options, int shards) {
   if (!problems.empty()) {
     std::string message = "cannot merge run " + plan.run_time + ": ";
     for (size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
-    return Status::FailedPrecondition(message + ". Nothing was published.");
+    if (message.back() != '.') message += '.';
+    return Status::FailedPrecondition(message + " Nothing was published.");
   }
   inventory::Manifest manifest =
       inventory::BuildReportManifest(step.layout(), inventory::BuildSchema(options.config), files);

@@ -6,15 +6,18 @@ on a second Stocktake server.
   order; `stocktake report verify` accepts it; nothing of the run's bookkeeping is in it.
 - A shard killed with SIGKILL while uploading, then rerun: the merge refuses before the rerun,
   and after it the report holds every row once; the killed attempt's data files are deleted.
-- A merge with a shard missing names it, exits non-zero and publishes nothing.
+- A merge with a shard missing, or failed, names it (and the failure), exits non-zero and
+  publishes nothing.
 - Flags: --run-time format, one step at a time.
 """
 
 import concurrent.futures
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import unittest
 import urllib.parse
@@ -197,6 +200,25 @@ class ShardedScanTest(unittest.TestCase):
         self.assertEqual(self.keys_under("inv/src/missing/hive/"), [])
         self.assertFalse([k for k in self.keys_under("inv/src/missing/" + run_time)
                           if "/shards/" not in k])
+        # Shard 2 fails (its source credentials are refused): the merge gives its error.
+        work = tempfile.mkdtemp(prefix="stocktake-shard-aws-")
+        self.addCleanup(shutil.rmtree, work, True)
+        credentials = os.path.join(work, "credentials")
+        with open(credentials, "w") as f:
+            f.write("[refused]\naws_access_key_id = %s\naws_secret_access_key = wrong\n"
+                    % ACCESS_KEY)
+        failed = self.scan("missing", "--run-time", run_time, "--shard", "2/3",
+                           "--source-profile", "refused",
+                           env=stocktake_env(AWS_SHARED_CREDENTIALS_FILE=credentials),
+                           check=False)
+        self.assertEqual(failed.returncode, 1, failed.stdout + failed.stderr)
+        self.assertEqual(self.record("missing", run_time, 2)["state"], "failed")
+        merge = self.scan("missing", "--run-time", run_time, "--merge", "--shards", "3",
+                          check=False)
+        self.assertEqual(merge.returncode, 1)
+        self.assertIn("shard 2/3 failed: Access to the source bucket 'src'", merge.stderr)
+        self.assertIn("is denied", merge.stderr)
+        self.assertEqual(self.keys_under("inv/src/missing/hive/"), [])
         # A merge with another shard count than the plan's is refused too.
         wrong = self.scan("missing", "--run-time", run_time, "--merge", "--shards", "2",
                           check=False)
