@@ -24,6 +24,7 @@ constexpr size_t kScaleDigits = 16;
 constexpr int kProbeRounds = 10;
 constexpr int kMinProbesPerRound = 64;
 constexpr int kMaxProbesPerRound = 256;
+constexpr double kSettledChange = 0.01;  // of the estimated keys, between two rounds
 constexpr int kPlanFormatVersion = 1;
 
 // Where the key space ends as far as the runs show: the lowest probe point past every key seen
@@ -82,24 +83,41 @@ class KeySpaceScale {
     }
   }
 
-  double Value(std::string_view key) const {
-    double v = 0, w = 1;
+  double Value(std::string_view key) const { return Distance("", key); }
+
+  // Value(b) - Value(a) for a <= b, summed from the first position where they differ: close
+  // keys (a page of them) differ in digits a double cannot hold next to the leading ones.
+  double Distance(std::string_view a, std::string_view b) const {
+    double d = 0, w = 1;
+    bool a_ended = false, b_ended = false, differ = false;
     for (size_t j = 0; j < kScaleDigits; ++j) {
-      const std::string& cs = chars_[j];
-      w /= static_cast<double>(cs.size() + 1);
-      size_t pos = prefix_.size() + j;
-      if (pos >= key.size()) break;
-      auto u = static_cast<unsigned char>(key[pos]);
-      auto it = std::lower_bound(cs.begin(), cs.end(), u, [](char c, unsigned char x) {
-        return static_cast<unsigned char>(c) < x;
-      });
-      auto idx = static_cast<double>(it - cs.begin());
-      bool seen = it != cs.end() && static_cast<unsigned char>(*it) == u;
-      // A character not seen sorts between its neighbours: the digits after it mean nothing.
-      v += std::min(seen ? idx + 1 : idx + 0.5, static_cast<double>(cs.size())) * w;
-      if (!seen) break;
+      w /= static_cast<double>(chars_[j].size() + 1);
+      double da = a_ended ? 0 : Digit(a, j, &a_ended);
+      double db = b_ended ? 0 : Digit(b, j, &b_ended);
+      differ = differ || da != db;
+      if (differ) d += (db - da) * w;
+      if (a_ended && b_ended) break;
     }
-    return v;
+    return d;
+  }
+
+  // The digit of `key` at position j; *ended once the digits after it mean nothing (the key
+  // ended, or a character not seen sorts between its neighbours).
+  double Digit(std::string_view key, size_t j, bool* ended) const {
+    const std::string& cs = chars_[j];
+    size_t pos = prefix_.size() + j;
+    if (pos >= key.size() || !key.starts_with(prefix_)) {
+      *ended = true;
+      return 0;
+    }
+    auto u = static_cast<unsigned char>(key[pos]);
+    auto it = std::lower_bound(cs.begin(), cs.end(), u, [](char c, unsigned char x) {
+      return static_cast<unsigned char>(c) < x;
+    });
+    auto idx = static_cast<double>(it - cs.begin());
+    bool seen = it != cs.end() && static_cast<unsigned char>(*it) == u;
+    if (!seen) *ended = true;
+    return std::min(seen ? idx + 1 : idx + 0.5, static_cast<double>(cs.size()));
   }
 
   // A string at about `value`: the prefix and characters seen (printable ASCII).
@@ -130,7 +148,7 @@ struct Sample {
   std::map<std::string, double> density_after;  // last key of a truncated run -> keys per unit
   double global_density = 0;
   std::vector<std::string> points;  // every probe point, sorted
-  std::optional<double> end;        // the key space ends below this value
+  std::optional<std::string> end;   // the key space ends below this
 };
 
 Sample Summarize(const std::vector<SampleRun>& runs, const KeySpaceScale& scale) {
@@ -141,7 +159,7 @@ Sample Summarize(const std::vector<SampleRun>& runs, const KeySpaceScale& scale)
     s.keys.insert(s.keys.end(), run.keys.begin(), run.keys.end());
     for (size_t i = 0; i + 1 < run.keys.size(); ++i) s.followed.insert(run.keys[i]);
     if (run.keys.size() >= 2) {
-      double span = scale.Value(run.keys.back()) - scale.Value(run.keys.front());
+      double span = scale.Distance(run.keys.front(), run.keys.back());
       if (span > 0) {
         spans += span;
         gaps += static_cast<double>(run.keys.size() - 1);
@@ -154,7 +172,7 @@ Sample Summarize(const std::vector<SampleRun>& runs, const KeySpaceScale& scale)
   s.keys.erase(std::unique(s.keys.begin(), s.keys.end()), s.keys.end());
   std::sort(s.points.begin(), s.points.end());
   s.global_density = spans > 0 ? gaps / spans : 0;
-  if (auto end = EndPoint(runs)) s.end = scale.Value(*end);
+  s.end = EndPoint(runs);
   return s;
 }
 
@@ -233,7 +251,7 @@ std::vector<std::string> ProbePoints(const std::vector<SampleRun>& runs,
   KeySpaceScale scale(runs, scan_prefix);
   Sample sample = Summarize(runs, scale);
   double lo = sample.keys.empty() ? 0 : scale.Value(sample.keys.front());
-  double hi = sample.end.value_or(1.0);
+  double hi = sample.end ? scale.Value(*sample.end) : 1.0;
   // Half spread evenly over the scale (finds what no key seen hints at), half where the keys
   // are estimated to be (checks and refines the estimate where it matters).
   int even = count - count / 2;
@@ -266,20 +284,18 @@ ShardRanges CutKeySpace(const std::vector<SampleRun>& runs, std::string_view sca
     if (sample.followed.count(keys[i])) continue;
     bool last = i + 1 == keys.size();
     Gap& g = gaps[i];
-    g.from = scale.Value(keys[i]);
-    g.to = last ? sample.end.value_or(1.0) : scale.Value(keys[i + 1]);
     // Keys lie only up to the first probe point in the gap: that probe's page started at the
     // next key, so nothing lies between them.
-    double dense_to = g.to;
+    const std::string* to = last ? (sample.end ? &*sample.end : nullptr) : &keys[i + 1];
     auto p = std::upper_bound(sample.points.begin(), sample.points.end(), keys[i]);
-    if (p != sample.points.end() && (last || *p < keys[i + 1])) {
-      dense_to = std::min(dense_to, scale.Value(*p));
-    }
-    g.to = dense_to;
+    if (p != sample.points.end() && (!to || *p < *to)) to = &*p;
+    g.from = scale.Value(keys[i]);
+    double width = to ? scale.Distance(keys[i], *to) : 1.0 - g.from;
+    g.to = g.from + width;
     auto d = sample.density_after.find(keys[i]);
     double density = d != sample.density_after.end() ? d->second : sample.global_density;
     // Past the last key the end is somewhere before `to`: count half of it.
-    g.keys = std::max(0.0, density * (g.to - g.from) - (last ? 0 : 1)) * (last ? 0.5 : 1);
+    g.keys = std::max(0.0, density * width - (last ? 0 : 1)) * (last ? 0.5 : 1);
     if (last && !sample.density_after.count(keys[i])) g.keys = 0;  // the listing ended there
     total += g.keys;
   }
@@ -333,7 +349,6 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
                                     const std::string& scan_prefix, int shards) {
   std::vector<SampleRun> runs;
   std::set<std::optional<std::string>> probed;
-  std::set<std::string> seen;  // distinct keys sampled
   std::mutex mu;
   auto probe = [&](std::vector<std::optional<std::string>> points) -> Status {
     std::erase_if(points, [&](const auto& p) { return probed.count(p) > 0; });
@@ -341,7 +356,6 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
     return source.ParallelFor(points.size(), [&](RemoteClient& client, size_t i) {
       ASSIGN_OR_RETURN(SampleRun run, ListSample(client, bucket, scan_prefix, points[i]));
       std::lock_guard lock(mu);
-      seen.insert(run.keys.begin(), run.keys.end());
       runs.push_back(std::move(run));
       return Status::OK();
     });
@@ -358,16 +372,18 @@ Result<ShardRanges> PlanShardRanges(ClientPool& source, const std::string& bucke
   }));
   RETURN_IF_ERROR(probe(points));
   int per_round = std::clamp(8 * shards, kMinProbesPerRound, kMaxProbesPerRound);
+  double previous_total = -1;
   for (int round = 0; round < kProbeRounds; ++round) {
-    // Every key seen, with no gap left between them: a small bucket, read whole.
+    // Stop when every key was seen with no gap left (a small bucket, read whole), or when a
+    // round no longer changes the estimate: the probes have closed in on where the keys are.
     ShardRanges now = CutKeySpace(runs, scan_prefix, 1);
-    if (now.estimated_keys.front() < static_cast<double>(now.sampled_keys) + 0.5) break;
-    // A round that found no key unseen: the sample holds what the probes can find.
-    size_t before = seen.size();
+    double total = now.estimated_keys.front();
+    if (total < static_cast<double>(now.sampled_keys) + 0.5) break;
+    if (std::abs(total - previous_total) <= kSettledChange * total) break;
+    previous_total = total;
     std::vector<std::optional<std::string>> next;
     for (std::string& p : ProbePoints(runs, scan_prefix, per_round)) next.push_back(std::move(p));
     RETURN_IF_ERROR(probe(std::move(next)));
-    if (round > 0 && seen.size() == before) break;
   }
   return CutKeySpace(runs, scan_prefix, shards);
 }
