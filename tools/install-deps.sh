@@ -8,8 +8,9 @@ packages=(
   zlib1g-dev libsnappy-dev libzstd-dev liblz4-dev libbz2-dev libisal-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   nodejs
-  # tests: the reference Prometheus text parser (test_operability.py), the openssl CLI (test_tls.py)
-  python3-prometheus-client openssl
+  # tests: the reference Prometheus text parser (test_operability.py), the openssl CLI (test_tls.py),
+  # a YAML parser for the Kubernetes manifests (test_deploy_manifests.py)
+  python3-prometheus-client openssl python3-yaml
 )
 # Not here: Ceph (radosgw ceph-mon ceph-osd) for tests/integration/test_scan_rgw.py, about 60
 # packages and a minute of apt for one optional test; it is skipped without them (README).

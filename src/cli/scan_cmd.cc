@@ -12,9 +12,11 @@
 #include <string>
 #include <thread>
 
+#include "common/time_format.h"
 #include "inventory/config.h"
 #include "scan/progress_line.h"
 #include "scan/scan_job.h"
+#include "scan/sharded_scan.h"
 
 namespace stocktake::cli {
 namespace {
@@ -32,7 +34,70 @@ struct ScanFlags {
   uint64_t max_rows_per_file = 1'000'000;
   uint64_t multipart_threshold = uint64_t{64} << 20;
   uint64_t part_size = uint64_t{16} << 20;
+  // Sharded scans (docs/sharded-scans.md).
+  std::string run_time, shard;
+  int plan_shards = 0;
+  bool merge = false;
+  int shards = 0;
 };
+
+// The step of a sharded scan the flags ask for.
+struct ShardStep {
+  enum class Kind { kNone, kPlan, kShard, kMerge } kind = Kind::kNone;
+  int shard = 0;
+  int shards = 0;
+};
+
+constexpr int kMaxShards = 10'000;
+
+Result<ShardStep> ParseShardStep(const ScanFlags& flags) {
+  ShardStep step;
+  int steps = (flags.plan_shards != 0) + !flags.shard.empty() + flags.merge;
+  if (steps > 1) {
+    return Status::InvalidArgument(
+        "--plan-shards, --shard and --merge are separate steps: give one");
+  }
+  if (flags.shards != 0 && !flags.merge) {
+    return Status::InvalidArgument("--shards goes with --merge");
+  }
+  if (steps == 0) return step;
+  if (flags.run_time.empty()) {
+    return Status::InvalidArgument(
+        "a sharded scan needs --run-time (e.g. 2026-12-01T01-00Z), the same for every step");
+  }
+  if (!flags.checkpoint.empty()) {
+    return Status::InvalidArgument("--checkpoint does not go with a sharded scan (a shard reruns)");
+  }
+  if (flags.plan_shards != 0) {
+    step.kind = ShardStep::Kind::kPlan;
+    step.shards = flags.plan_shards;
+  } else if (flags.merge) {
+    step.kind = ShardStep::Kind::kMerge;
+    step.shards = flags.shards;
+    if (step.shards == 0) return Status::InvalidArgument("--merge needs --shards N");
+  } else {
+    step.kind = ShardStep::Kind::kShard;
+    size_t slash = flags.shard.find('/');
+    std::string i = flags.shard.substr(0, slash);
+    std::string n = slash == std::string::npos ? "" : flags.shard.substr(slash + 1);
+    auto digits = [](const std::string& t) {
+      return !t.empty() && t.size() <= 5 && t.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!digits(i) || !digits(n)) {
+      return Status::InvalidArgument("--shard must be I/N, e.g. 3/8 (I from 0)");
+    }
+    step.shard = std::stoi(i);
+    step.shards = std::stoi(n);
+    if (step.shard >= step.shards) {
+      return Status::InvalidArgument("--shard " + flags.shard + ": I must be below N");
+    }
+  }
+  if (step.shards < 1 || step.shards > kMaxShards) {
+    return Status::InvalidArgument("the number of shards must be between 1 and " +
+                                   std::to_string(kMaxShards));
+  }
+  return step;
+}
 
 // Inventory configuration ids: 1-64 letters, digits, '_', '.', '-' (spec §2.3).
 bool ValidId(const std::string& id) {
@@ -147,6 +212,16 @@ Result<scan::ScanOptions> BuildOptions(const ScanFlags& flags) {
   }
   options.upload.multipart_threshold_bytes = flags.multipart_threshold;
   options.upload.part_size_bytes = flags.part_size;
+  if (!flags.run_time.empty()) {
+    auto ms = ParseInventoryFolder(flags.run_time);
+    if (!ms) {
+      return Status::InvalidArgument(
+          "--run-time must be YYYY-MM-DDTHH-MMZ (UTC), e.g. "
+          "2026-12-01T01-00Z, not '" +
+          flags.run_time + "'");
+    }
+    options.report_time_ms = *ms;
+  }
   options.progress = flags.progress == "always" ||
                      (flags.progress == "auto" && scan::ProgressLine::StderrIsTerminal());
   return options;
@@ -177,12 +252,57 @@ void TellHowToResumeOnSignal(const std::string& checkpoint) {
   }).detach();
 }
 
+int RunShardStep(const ShardStep& step, const scan::ScanOptions& options) {
+  std::string what = step.kind == ShardStep::Kind::kPlan    ? "plan"
+                     : step.kind == ShardStep::Kind::kMerge ? "merge"
+                                                            : "shard " + std::to_string(step.shard);
+  auto fail = [&](const Status& st) {
+    std::cerr << "stocktake: " << what << " of the sharded scan of " << options.source.ToString()
+              << " failed: " << st.message() << "\n";
+    return 1;
+  };
+  if (step.kind == ShardStep::Kind::kPlan) {
+    auto r = scan::PlanShards(options, step.shards);
+    if (!r.ok()) return fail(r.status());
+    std::printf("%s plan of %d shards for run %s (%llu keys sampled): %s\n",
+                r->reused ? "kept the" : "wrote a", r->plan.shards, r->plan.run_time.c_str(),
+                static_cast<unsigned long long>(r->plan.sampled_keys), r->plan_key.c_str());
+    return 0;
+  }
+  if (step.kind == ShardStep::Kind::kShard) {
+    auto r = scan::RunShard(options, step.shard, step.shards);
+    if (!r.ok()) return fail(r.status());
+    double rate = r->listing_seconds > 0 ? static_cast<double>(r->listed) / r->listing_seconds : 0;
+    std::printf(
+        "shard %d/%d: %llu rows, %llu files, %llu bytes; listed %llu versions in %.2f s "
+        "(%.0f objects/s), %zu partitions (%zu splits), %llu requests, %llu retries\n",
+        step.shard, step.shards, static_cast<unsigned long long>(r->report.rows),
+        static_cast<unsigned long long>(r->report.files),
+        static_cast<unsigned long long>(r->report.bytes),
+        static_cast<unsigned long long>(r->listed), r->listing_seconds, rate, r->partitions,
+        r->splits, static_cast<unsigned long long>(r->requests),
+        static_cast<unsigned long long>(r->retries));
+    std::printf("record %s\n", r->report.manifest_key.c_str());
+    return 0;
+  }
+  auto r = scan::MergeShards(options, step.shards);
+  if (!r.ok()) return fail(r.status());
+  std::printf("merged %d shards: %llu rows, %llu files, %llu bytes\n", step.shards,
+              static_cast<unsigned long long>(r->rows), static_cast<unsigned long long>(r->files),
+              static_cast<unsigned long long>(r->bytes));
+  std::printf("manifest %s\n", r->manifest_key.c_str());
+  return 0;
+}
+
 int RunScanCommand(const ScanFlags& flags) {
   auto options = BuildOptions(flags);
-  if (!options.ok()) {
-    std::cerr << "stocktake: " << options.status().message() << "\n";
+  auto step = ParseShardStep(flags);
+  if (!options.ok() || !step.ok()) {
+    std::cerr << "stocktake: " << (options.ok() ? step.status() : options.status()).message()
+              << "\n";
     return 2;
   }
+  if (step->kind != ShardStep::Kind::kNone) return RunShardStep(*step, *options);
   TellHowToResumeOnSignal(flags.checkpoint);
   auto result = scan::RunScan(*options);
   if (!result.ok()) {
@@ -265,6 +385,17 @@ void AddInventoryScanCommand(CLI::App* inventory) {
   scan->add_option("--progress", flags->progress, "Progress line on stderr: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  scan->add_option("--run-time", flags->run_time,
+                   "The report's minute and dated folder, YYYY-MM-DDTHH-MMZ (UTC): names a run, "
+                   "the same for each of its steps");
+  scan->add_option("--plan-shards", flags->plan_shards,
+                   "Sharded scan, step 1: sample the source and write a plan of N key ranges");
+  scan->add_option("--shard", flags->shard,
+                   "Step 2: scan range I (from 0) of the N of the plan, upload its data files "
+                   "and its completion record");
+  scan->add_flag("--merge", flags->merge,
+                 "Step 3: once the --shards N shards completed, publish the report");
+  scan->add_option("--shards", flags->shards, "Shards of the run (with --merge)");
   scan->callback([flags]() { std::exit(RunScanCommand(*flags)); });
 }
 

@@ -159,6 +159,27 @@ std::optional<int64_t> ParseAmzDate(std::string_view text) {
   return FromCivil(y, mo, d, h, mi, s);
 }
 
+std::optional<int64_t> ParseInventoryFolder(std::string_view text) {
+  if (text.size() != 17 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != '-' ||
+      text[16] != 'Z') {
+    return std::nullopt;
+  }
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  auto num = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2);
+  if (!ValidCivil(mo, d, h, mi, 0)) return std::nullopt;
+  int64_t ms = FromCivil(y, mo, d, h, mi, 0);
+  // Rejects days past the month's end (2026-02-31).
+  if (FormatInventoryFolder(ms) != text) return std::nullopt;
+  return ms;
+}
+
 std::optional<int64_t> ParseHttpDate(std::string_view text) {
   // "Wed, 12 Oct 2009 17:50:00 GMT"
   std::string copy(text);

@@ -19,5 +19,6 @@ std::string FormatHiveDt(int64_t epoch_ms);           // 2016-11-06-21-32
 std::optional<int64_t> ParseAmzDate(std::string_view text);  // 20130524T000000Z
 std::optional<int64_t> ParseHttpDate(std::string_view text);  // RFC 1123
 std::optional<int64_t> ParseIso8601(std::string_view text);   // 2022-12-12T13:20:39[.000]Z
+std::optional<int64_t> ParseInventoryFolder(std::string_view text);  // 2016-11-06T21-32Z
 
 }  // namespace stocktake

@@ -12,6 +12,11 @@ TEST(TimeFormatTest, InventoryStamps) {
   EXPECT_EQ(FormatIso8601Millis(kNixStamp + 123), "2025-06-02T01:00:00.123Z");
   EXPECT_EQ(FormatInventoryFolder(kNixStamp), "2025-06-02T01-00Z");
   EXPECT_EQ(FormatHiveDt(kNixStamp), "2025-06-02-01-00");
+  EXPECT_EQ(ParseInventoryFolder("2025-06-02T01-00Z"), kNixStamp);
+  for (const char* bad : {"2025-06-02T01-00", "2025-06-02T01:00Z", "2025-02-30T01-00Z",
+                          "2025-06-02T24-00Z", "2025-6-02T01-00Z", "x025-06-02T01-00Z"}) {
+    EXPECT_EQ(ParseInventoryFolder(bad), std::nullopt) << bad;
+  }
 }
 
 TEST(TimeFormatTest, HttpAndAmzDates) {

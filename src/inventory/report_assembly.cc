@@ -89,6 +89,10 @@ void DataFileAssembler::Abandon() {
   batch_.Clear();
 }
 
+std::string_view DataFileContentType(format::FileFormat format) {
+  return format == format::FileFormat::kCsv ? "application/gzip" : "application/octet-stream";
+}
+
 Result<bool> MinuteTaken(ReportDestination& destination, const ReportLayout& layout) {
   for (const std::string& key : layout.ReportMinuteKeys()) {
     ASSIGN_OR_RETURN(bool exists, destination.Exists(key));
@@ -129,9 +133,7 @@ namespace {
 Status PublishInOrder(ReportDestination& destination, const ReportLayout& layout,
                       const Manifest& manifest, std::string_view composition_json,
                       std::vector<AssembledFile>& files, std::vector<std::string>* written) {
-  const char* data_content_type =
-      layout.format() == format::FileFormat::kCsv ? "application/gzip" : "application/octet-stream";
-  RETURN_IF_ERROR(destination.PutDataFiles(files, data_content_type, written));
+  RETURN_IF_ERROR(destination.PutDataFiles(files, DataFileContentType(layout.format()), written));
   std::string manifest_json = BuildManifestJson(manifest);
   struct Small {
     std::string key;

@@ -122,6 +122,9 @@ class ReportDestination {
   virtual Status Delete(const std::string& key) = 0;
 };
 
+// Content-Type of the data files: application/gzip (CSV) or application/octet-stream.
+std::string_view DataFileContentType(format::FileFormat format);
+
 // Failpoint for crash tests: STOCKTAKE_FAILPOINT_PUBLISH_DELAY_MS pauses before each object of a
 // publication, so a test can kill the process between data files and manifest.checksum.
 void PublishFailpoint();

@@ -26,14 +26,29 @@ json NamedTallies(const std::map<std::string, Tally, std::less<>>& tallies, cons
 
 }  // namespace
 
+Tally& ReportComposition::Of(std::map<std::string, Tally, std::less<>>& tallies,
+                             std::string_view name, Category* last) {
+  if (last->tally == nullptr || name != last->name) {
+    auto it = tallies.find(name);
+    if (it == tallies.end()) it = tallies.emplace(std::string(name), Tally{}).first;
+    last->name.assign(name);
+    last->tally = &it->second;  // map nodes stay put
+  }
+  return *last->tally;
+}
+
 void ReportComposition::Add(const store::ObjectVersion& v) {
   if (v.is_delete_marker) {
     ++delete_markers_;
     return;
   }
   (v.is_latest ? current_ : noncurrent_).Add(v.size);
-  storage_classes_[v.storage_class.empty() ? "STANDARD" : v.storage_class].Add(v.size);
-  encryption_[v.encryption.empty() ? "NOT-SSE" : v.encryption].Add(v.size);
+  Of(storage_classes_, v.storage_class.empty() ? "STANDARD" : std::string_view(v.storage_class),
+     &last_storage_class_)
+      .Add(v.size);
+  Of(encryption_, v.encryption.empty() ? "NOT-SSE" : std::string_view(v.encryption),
+     &last_encryption_)
+      .Add(v.size);
   size_t size_bucket = 0;
   while (size_bucket < kSizeBounds.size() && v.size >= kSizeBounds[size_bucket]) ++size_bucket;
   sizes_[size_bucket].Add(v.size);
@@ -84,8 +99,12 @@ void ReportComposition::Merge(ReportComposition other) {
   current_.Add(other.current_);
   noncurrent_.Add(other.noncurrent_);
   delete_markers_ += other.delete_markers_;
-  for (const auto& [name, tally] : other.storage_classes_) storage_classes_[name].Add(tally);
-  for (const auto& [name, tally] : other.encryption_) encryption_[name].Add(tally);
+  for (const auto& [name, tally] : other.storage_classes_) {
+    Of(storage_classes_, name, &last_storage_class_).Add(tally);
+  }
+  for (const auto& [name, tally] : other.encryption_) {
+    Of(encryption_, name, &last_encryption_).Add(tally);
+  }
   for (size_t i = 0; i < sizes_.size(); ++i) sizes_[i].Add(other.sizes_[i]);
   for (size_t i = 0; i < ages_.size(); ++i) ages_[i].Add(other.ages_[i]);
   without_prefix_.Add(other.without_prefix_);
@@ -95,6 +114,35 @@ void ReportComposition::Merge(ReportComposition other) {
 const std::vector<std::pair<std::string, Tally>>& ReportComposition::TopPrefixes() {
   ClosePrefix();
   return top_;
+}
+
+Result<ReportComposition> ReportComposition::FromJson(std::string_view text) {
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return Status::InvalidArgument("not a composition.json document");
+  }
+  auto tally = [](const json& j) {
+    return Tally{j.value("objects", uint64_t{0}), j.value("bytes", uint64_t{0})};
+  };
+  ReportComposition c(ParseIso8601(doc.value("snapshotTime", "")).value_or(0));
+  c.current_ = tally(doc.value("current", json::object()));
+  c.noncurrent_ = tally(doc.value("noncurrent", json::object()));
+  c.delete_markers_ = doc.value("deleteMarkers", uint64_t{0});
+  for (const json& e : doc.value("storageClasses", json::array())) {
+    c.storage_classes_[e.value("storageClass", "")] = tally(e);
+  }
+  for (const json& e : doc.value("encryption", json::array())) {
+    c.encryption_[e.value("encryptionStatus", "")] = tally(e);
+  }
+  json sizes = doc.value("sizes", json::array());
+  for (size_t i = 0; i < std::min(sizes.size(), c.sizes_.size()); ++i) c.sizes_[i] = tally(sizes[i]);
+  json ages = doc.value("ages", json::array());
+  for (size_t i = 0; i < std::min(ages.size(), c.ages_.size()); ++i) c.ages_[i] = tally(ages[i]);
+  for (const json& e : doc.value("topPrefixes", json::array())) {
+    c.top_.emplace_back(e.value("prefix", ""), tally(e));
+  }
+  c.without_prefix_ = tally(doc.value("keysWithoutPrefix", json::object()));
+  return c;
 }
 
 std::string ReportComposition::ToJson() {

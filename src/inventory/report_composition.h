@@ -49,6 +49,11 @@ class ReportComposition {
   static constexpr std::array<int64_t, 6> kAgeBoundsDays = {1, 7, 30, 90, 365, 3 * 365};
 
   explicit ReportComposition(int64_t snapshot_ms = 0) : snapshot_ms_(snapshot_ms) {}
+  // Movable (map nodes, and so the cached categories, move along); not copyable.
+  ReportComposition(ReportComposition&&) = default;
+  ReportComposition& operator=(ReportComposition&&) = default;
+  ReportComposition(const ReportComposition&) = delete;
+  ReportComposition& operator=(const ReportComposition&) = delete;
 
   // One row of the report; rows arrive in key order.
   void Add(const store::ObjectVersion& version);
@@ -57,6 +62,8 @@ class ReportComposition {
 
   // The composition.json document (finishes the prefix being counted).
   std::string ToJson();
+  // Reads a ToJson document back (the parts of a sharded scan, stored with each shard).
+  static Result<ReportComposition> FromJson(std::string_view json);
 
   const Tally& current() const { return current_; }
   const Tally& noncurrent() const { return noncurrent_; }
@@ -72,6 +79,14 @@ class ReportComposition {
   const Tally& keys_without_prefix() const { return without_prefix_; }
 
  private:
+  // A tally of `tallies` by name; consecutive rows mostly share a name, so the last one is kept
+  // at hand (*last) and the map is searched only when the name changes.
+  struct Category {
+    std::string name;
+    Tally* tally = nullptr;
+  };
+  static Tally& Of(std::map<std::string, Tally, std::less<>>& tallies, std::string_view name,
+                   Category* last);
   void ClosePrefix();
   void Offer(std::string prefix, const Tally& tally);
 
@@ -82,6 +97,8 @@ class ReportComposition {
   // Few distinct values (the S3 enums); a store inventing more only grows these a little.
   std::map<std::string, Tally, std::less<>> storage_classes_;
   std::map<std::string, Tally, std::less<>> encryption_;
+  Category last_storage_class_;
+  Category last_encryption_;
   std::array<Tally, kSizeBounds.size() + 1> sizes_{};
   std::array<Tally, kAgeBoundsDays.size() + 1> ages_{};
   std::string open_prefix_;  // the top-level prefix being counted ("" = none)

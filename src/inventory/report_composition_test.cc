@@ -77,6 +77,17 @@ TEST(ReportCompositionTest, MergeSumsPartsAndAPrefixCutByTheirBoundary) {
   EXPECT_EQ(first.current(), (Tally{4, 14}));
 }
 
+TEST(ReportCompositionTest, FromJsonReadsToJsonBack) {
+  ReportComposition c(kSnapshotMs);
+  c.Add(Row("photos/x.jpg", 5000, 3, "GLACIER"));
+  c.Add(Row("loose", 9, 400));
+  std::string text = c.ToJson();
+  auto back = ReportComposition::FromJson(text);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ToJson(), text);
+  EXPECT_FALSE(ReportComposition::FromJson("[1]").ok());
+}
+
 TEST(ReportCompositionTest, JsonNamesEveryCategory) {
   ReportComposition c(kSnapshotMs);
   c.Add(Row("photos/x.jpg", 5000, 3, "GLACIER"));

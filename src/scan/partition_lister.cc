@@ -124,12 +124,15 @@ Status PartitionLister::Run(RemoteClient& client, PartitionWork work) {
 }
 
 Result<std::vector<PartitionRecord>> PlanPartitions(RemoteClient& client, const std::string& bucket,
-                                                    const std::string& scan_prefix, int target) {
+                                                    const std::string& scan_prefix, int target,
+                                                    const KeyRange& within) {
   s3::S3Call call;
   call.bucket = bucket;
   call.query = {
       {"list-type", "2"}, {"encoding-type", "url"}, {"delimiter", "/"}, {"max-keys", "1000"}};
-  if (!scan_prefix.empty()) call.query.emplace_back("prefix", scan_prefix);
+  std::string prefix = ListPrefix(within, scan_prefix);
+  if (!prefix.empty()) call.query.emplace_back("prefix", prefix);
+  if (within.lo && !within.lo->empty()) call.query.emplace_back("start-after", *within.lo);
   ASSIGN_OR_RETURN(auto response, client.Send(call));
   if (response.status != 200) return ListingError(call, response);
   ASSIGN_OR_RETURN(ListPage page, ParseListObjectsV2(response.body));
@@ -149,6 +152,8 @@ Result<std::vector<PartitionRecord>> PlanPartitions(RemoteClient& client, const 
       bound = page.common_prefixes[c++];
       bound.back() = static_cast<char>(bound.back() + 1);
     }
+    if (!within.AboveLo(bound)) continue;
+    if (within.AboveHi(bound) || bound == within.hi) break;
     if (bounds.empty() || bound > bounds.back()) bounds.push_back(std::move(bound));
   }
   std::vector<std::string> chosen;
@@ -163,7 +168,7 @@ Result<std::vector<PartitionRecord>> PlanPartitions(RemoteClient& client, const 
   // A complete listing needs no range past its last entry but the one that catches objects
   // added since; it stays (it costs one request).
   std::vector<PartitionRecord> partitions;
-  std::optional<std::string> lo;
+  std::optional<std::string> lo = within.lo;
   for (const std::string& b : chosen) {
     PartitionRecord p;
     p.id = partitions.size();
@@ -175,6 +180,7 @@ Result<std::vector<PartitionRecord>> PlanPartitions(RemoteClient& client, const 
   PartitionRecord last;
   last.id = partitions.size();
   last.range.lo = lo;
+  last.range.hi = within.hi;
   partitions.push_back(std::move(last));
   return partitions;
 }

@@ -52,8 +52,10 @@ class PartitionLister {
 
 // Lists the source bucket with the scan prefix, delimiter '/' (one page), and cuts the key space
 // into about `target` ranges at the keys and common prefixes found, spread evenly. A truncated
-// page leaves its unknown tail as the last range (which splits itself as it is listed).
+// page leaves its unknown tail as the last range (which splits itself as it is listed). With
+// `within` (a shard's range), the page starts at its lower bound and the ranges tile it only.
 Result<std::vector<PartitionRecord>> PlanPartitions(RemoteClient& client, const std::string& bucket,
-                                                    const std::string& scan_prefix, int target);
+                                                    const std::string& scan_prefix, int target,
+                                                    const KeyRange& within = {});
 
 }  // namespace stocktake::scan

@@ -92,11 +92,16 @@ RemoteReportWriter::RemoteReportWriter(const inventory::InventoryConfiguration& 
       assembler_(layout_, &extractor_, &sink_,
                  {options_.max_rows_per_file, options_.batch_rows, options_.writer}) {}
 
+Result<std::vector<inventory::AssembledFile>> RemoteReportWriter::FinishDataFiles(
+    bool at_least_one_file) {
+  RETURN_IF_ERROR(assembler_.Finish(at_least_one_file));
+  return assembler_.TakeFiles();
+}
+
 Result<PublishedReport> RemoteReportWriter::Finish(
     ClientPool* pool,
     const std::function<Status(const std::vector<std::string>&)>& before_publish) {
-  RETURN_IF_ERROR(assembler_.Finish(/*at_least_one_file=*/true));
-  std::vector<inventory::AssembledFile> files = assembler_.TakeFiles();
+  ASSIGN_OR_RETURN(auto files, FinishDataFiles(/*at_least_one_file=*/true));
   inventory::Manifest manifest =
       inventory::BuildReportManifest(layout_, extractor_.schema(), files);
   RemoteReportDestination destination(pool, layout_.destination_bucket(), options_.upload);

@@ -89,6 +89,12 @@ class RemoteReportWriter {
       ClientPool* pool,
       const std::function<Status(const std::vector<std::string>&)>& before_publish);
 
+  // Finishes the data files without publishing them (a shard of a sharded scan uploads them
+  // itself). With `at_least_one_file`, a writer without rows still makes one (empty) file.
+  Result<std::vector<inventory::AssembledFile>> FinishDataFiles(bool at_least_one_file);
+  // What the rows added so far are made of.
+  inventory::ReportComposition& composition() { return assembler_.composition(); }
+
   // Gives up: deletes the local files. Also done by the destructor.
   void Abandon() { assembler_.Abandon(); }
 

@@ -77,21 +77,6 @@ void RemoveWorkDirs(const WorkDirs& dirs) {
   }
 }
 
-ScanIdentity IdentityOf(const ScanOptions& options) {
-  ScanIdentity id;
-  id.source = options.source.ToString();
-  id.destination = options.destination.ToString();
-  id.format = format::FileFormatName(options.config.destination.format);
-  id.versions =
-      std::string(inventory::IncludedObjectVersionsName(options.config.included_object_versions));
-  for (inventory::FieldId f : options.config.optional_fields) {
-    if (!id.fields.empty()) id.fields += ",";
-    id.fields += inventory::GetField(f).xml_name;
-  }
-  id.id = options.config.id;
-  return id;
-}
-
 // GetObjectLockConfiguration: whether ObjectLockLegalHoldStatus is "Off" or empty for objects
 // without a hold. Stores without Object Lock answer 404 or 501.
 Result<bool> BucketHasObjectLock(RemoteClient& client, const std::string& bucket) {
@@ -161,9 +146,11 @@ class Scan {
 
 Status Scan::Prepare() {
   bool resumed = false;
-  ASSIGN_OR_RETURN(checkpoint_,
-                   Checkpoint::Open(options_.checkpoint_path, IdentityOf(options_),
-                                    SystemClock::Default()->NowMillis(), &state_, &resumed));
+  ASSIGN_OR_RETURN(checkpoint_, Checkpoint::Open(options_.checkpoint_path, IdentityOf(options_),
+                                                 options_.report_time_ms != 0
+                                                     ? options_.report_time_ms
+                                                     : SystemClock::Default()->NowMillis(),
+                                                 &state_, &resumed));
   ASSIGN_OR_RETURN(dirs_, MakeWorkDirs(options_, resumed));
   result_.resumed = resumed;
   ASSIGN_OR_RETURN(source_, RemoteClient::Create(ClientOptions(options_.source_settings)));
@@ -201,7 +188,7 @@ Status Scan::Prepare() {
   if (!state_.planned) {
     ASSIGN_OR_RETURN(state_.partitions,
                      PlanPartitions(*source_, options_.source.bucket, options_.source.prefix,
-                                    4 * options_.concurrency));
+                                    4 * options_.concurrency, options_.range));
     RETURN_IF_ERROR(checkpoint_->RecordPlan(state_.partitions));
     state_.planned = true;
   }
@@ -222,6 +209,10 @@ Status Scan::MoveToFreeMinute() {
                                         options_.upload);
     ASSIGN_OR_RETURN(bool taken, inventory::MinuteTaken(destination, layout));
     if (!taken) return Status::OK();
+    if (options_.report_time_ms != 0) {
+      return Status::AlreadyExists(inventory::MinuteTakenReason(layout) +
+                                   " Give another --run-time.");
+    }
     std::fprintf(stderr,
                  "s3://%s/%s already holds a report of this configuration; waiting for the next "
                  "minute (a published report is never replaced)\n",
@@ -320,9 +311,11 @@ Result<ScanResult> Scan::Run() {
     st = ListAndWrite(&writer);
     progress.Stop();
     if (st.ok()) {
-      auto published = writer.Finish(destination_pool_.get(), [&](const auto& keys) {
-        return checkpoint_->RecordPublishing(keys);
-      });
+      auto published = options_.finish
+                           ? options_.finish(writer, *destination_pool_)
+                           : writer.Finish(destination_pool_.get(), [&](const auto& keys) {
+                               return checkpoint_->RecordPublishing(keys);
+                             });
       if (published.ok()) {
         result_.report = std::move(*published);
       } else {
@@ -354,6 +347,21 @@ Result<ScanResult> Scan::Run() {
 }
 
 }  // namespace
+
+ScanIdentity IdentityOf(const ScanOptions& options) {
+  ScanIdentity id;
+  id.source = options.source.ToString();
+  id.destination = options.destination.ToString();
+  id.format = format::FileFormatName(options.config.destination.format);
+  id.versions =
+      std::string(inventory::IncludedObjectVersionsName(options.config.included_object_versions));
+  for (inventory::FieldId f : options.config.optional_fields) {
+    if (!id.fields.empty()) id.fields += ",";
+    id.fields += inventory::GetField(f).xml_name;
+  }
+  id.id = options.config.id;
+  return id;
+}
 
 Result<ScanResult> RunScan(const ScanOptions& options) {
   Scan scan(options);

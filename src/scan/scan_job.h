@@ -11,11 +11,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/result.h"
 #include "inventory/config.h"
 #include "scan/aws_settings.h"
+#include "scan/checkpoint.h"
+#include "scan/client_pool.h"
+#include "scan/key_range.h"
 #include "scan/remote_client.h"
 #include "scan/remote_report_writer.h"
 #include "scan/s3_location.h"
@@ -40,6 +44,15 @@ struct ScanOptions {
   UploadOptions upload;
   RetryPolicy retry;
   bool progress = false;  // draw a progress line on stderr
+  // The part of the key space to report on (a shard's range); by default all of it.
+  KeyRange range;
+  // The report's minute (--run-time); 0 = the scan start. A fixed minute that already holds a
+  // report fails the scan instead of waiting for the next minute.
+  int64_t report_time_ms = 0;
+  // What becomes of the rows once all are written, instead of publishing the report (a shard
+  // uploads its data files only). Gets the writer and the destination's clients.
+  std::function<Result<PublishedReport>(RemoteReportWriter& writer, ClientPool& destination)>
+      finish;
 };
 
 struct ScanResult {
@@ -60,5 +73,8 @@ struct ScanResult {
 };
 
 Result<ScanResult> RunScan(const ScanOptions& options);
+
+// What a rerun or another step of the same scan must repeat (checkpoints, shard plans).
+ScanIdentity IdentityOf(const ScanOptions& options);
 
 }  // namespace stocktake::scan
