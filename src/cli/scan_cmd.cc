@@ -282,7 +282,8 @@ int RunShardStep(const ShardStep& step, const scan::ScanOptions& options) {
         static_cast<unsigned long long>(r->listed), r->listing_seconds, rate, r->partitions,
         r->splits, static_cast<unsigned long long>(r->requests),
         static_cast<unsigned long long>(r->retries));
-    std::printf("record %s\n", r->report.manifest_key.c_str());
+    std::printf("record s3://%s/%s\n", options.destination.bucket.c_str(),
+                r->report.manifest_key.c_str());
     return 0;
   }
   auto r = scan::MergeShards(options, step.shards);
@@ -290,7 +291,8 @@ int RunShardStep(const ShardStep& step, const scan::ScanOptions& options) {
   std::printf("merged %d shards: %llu rows, %llu files, %llu bytes\n", step.shards,
               static_cast<unsigned long long>(r->rows), static_cast<unsigned long long>(r->files),
               static_cast<unsigned long long>(r->bytes));
-  std::printf("manifest %s\n", r->manifest_key.c_str());
+  std::printf("manifest s3://%s/%s\n", options.destination.bucket.c_str(),
+              r->manifest_key.c_str());
   return 0;
 }
 
