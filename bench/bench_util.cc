@@ -176,8 +176,8 @@ std::string DefaultTmpDir() {
 }
 
 Result<std::optional<nlohmann::json>> ReadLoadMarker(const std::string& data_dir,
-                                                    const std::string& marker_file,
-                                                    uint64_t objects) {
+                                                     const std::string& marker_file,
+                                                     uint64_t objects) {
   auto marker = io::ReadFile(data_dir + "/" + marker_file);
   if (!marker.ok()) return std::optional<nlohmann::json>();
   nlohmann::json m = nlohmann::json::parse(*marker, nullptr, false);

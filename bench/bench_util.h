@@ -93,8 +93,8 @@ class ScopedDataDir {
 // ReadLoadMarker: the record written by WriteLoadMarker, std::nullopt when there is none, or
 // InvalidArgument when the directory holds a load of another --objects.
 Result<std::optional<nlohmann::json>> ReadLoadMarker(const std::string& data_dir,
-                                                    const std::string& marker_file,
-                                                    uint64_t objects);
+                                                     const std::string& marker_file,
+                                                     uint64_t objects);
 // Writes `record` (with "objects" set) atomically, readable by the owner only: it holds keys.
 Status WriteLoadMarker(const std::string& data_dir, const std::string& marker_file,
                        uint64_t objects, nlohmann::json record);

@@ -522,10 +522,17 @@ Result<WalkResult> CliWalk(const Flags& flags, const std::string& aws, pid_t ser
   };
   auto list = [&](const std::string& start_after, uint64_t max_items) -> Result<Listed> {
     // `|| []`: with --max-items the CLI adds a last "page" holding only NextToken.
-    std::vector<std::string> argv = {"aws",    "s3api",       "list-objects-v2",
-                                     "--bucket", kSourceBucket, "--page-size",
-                                     "1000",   "--output",    "text",
-                                     "--query", "length(Contents || `[]`)"};
+    std::vector<std::string> argv = {"aws",
+                                     "s3api",
+                                     "list-objects-v2",
+                                     "--bucket",
+                                     kSourceBucket,
+                                     "--page-size",
+                                     "1000",
+                                     "--output",
+                                     "text",
+                                     "--query",
+                                     "length(Contents || `[]`)"};
     if (max_items > 0) argv.insert(argv.end(), {"--max-items", std::to_string(max_items)});
     if (!start_after.empty()) argv.insert(argv.end(), {"--start-after", start_after});
     double cpu_before = ChildrenCpuSeconds() + ProcessCpuSecondsOf(server_pid);
@@ -557,7 +564,8 @@ Result<WalkResult> CliWalk(const Flags& flags, const std::string& aws, pid_t ser
     w.seconds += std::max(0.0, listed.seconds - startup.seconds);
     w.cpu_seconds += std::max(0.0, listed.cpu_seconds - startup.cpu_seconds);
   }
-  double scale = static_cast<double>(current_keys) / static_cast<double>(std::max<uint64_t>(w.keys, 1));
+  double scale =
+      static_cast<double>(current_keys) / static_cast<double>(std::max<uint64_t>(w.keys, 1));
   w.full_seconds = w.seconds * scale;
   w.full_cpu_seconds = w.cpu_seconds * scale;
   return w;
@@ -826,15 +834,15 @@ int RunParent(Flags flags) {
                         WithThousands(walk.total_keys) + " keys")
                            .c_str()
                      : ": the whole bucket");
-    std::printf("%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %8s\n",
-                cli_walk.sampled ? "aws CLI walk (est)" : "aws CLI walk", "",
-                WithThousands(cli_walk.total_keys).c_str(), Fixed(cli_walk.full_seconds, 2).c_str(),
-                WithThousands(static_cast<uint64_t>(cli_walk.keys / cli_walk.seconds)).c_str(),
-                WithThousands(static_cast<uint64_t>(cli_walk.keys /
-                                                    std::max(cli_walk.cpu_seconds, 1e-9)))
-                    .c_str(),
-                "", "", "", Fixed(100 * cli_walk.cpu_seconds / cli_walk.seconds, 0).c_str(),
-                "(server)", "", "", "1.0x");
+    std::printf(
+        "%-24s %12s %12s %8s %12s %12s %9s %8s %7s %5s %16s %8s %8s %8s\n",
+        cli_walk.sampled ? "aws CLI walk (est)" : "aws CLI walk", "",
+        WithThousands(cli_walk.total_keys).c_str(), Fixed(cli_walk.full_seconds, 2).c_str(),
+        WithThousands(static_cast<uint64_t>(cli_walk.keys / cli_walk.seconds)).c_str(),
+        WithThousands(static_cast<uint64_t>(cli_walk.keys / std::max(cli_walk.cpu_seconds, 1e-9)))
+            .c_str(),
+        "", "", "", Fixed(100 * cli_walk.cpu_seconds / cli_walk.seconds, 0).c_str(), "(server)", "",
+        "", "1.0x");
     std::printf(
         "  aws CLI walk: `aws s3api list-objects-v2 --page-size 1000`, %s keys measured in %.2f s "
         "(less the CLI's start-up per process)%s\n",

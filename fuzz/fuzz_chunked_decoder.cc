@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace stocktake::s3::auth;
   if (size < 2) return 0;
   ChunkedDecoder::Options options;
-  options.mode = (data[0] & 1) ? PayloadMode::kStreamingSigned
-                               : PayloadMode::kStreamingUnsignedTrailer;
+  options.mode =
+      (data[0] & 1) ? PayloadMode::kStreamingSigned : PayloadMode::kStreamingUnsignedTrailer;
   options.signing_key = std::string(32, 'k');
   options.amz_date = "20130524T000000Z";
   options.scope = "20130524/us-east-1/s3/aws4_request";

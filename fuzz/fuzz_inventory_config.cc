@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parsed = ParsePutInventoryConfiguration(body, "report1");
   if (!parsed.ok()) return 0;
   // Anything accepted must serialize, parse back to the same configuration, and store.
-  auto again = ParseInventoryConfigurationXml(SerializeInventoryConfigurationXml(parsed.value(), true));
+  auto again =
+      ParseInventoryConfigurationXml(SerializeInventoryConfigurationXml(parsed.value(), true));
   if (!again.ok() || !(again.value() == parsed.value())) std::abort();
   auto decoded = DecodeInventoryConfiguration(EncodeInventoryConfiguration(parsed.value()));
   if (!decoded.ok() || !(*decoded == parsed.value())) std::abort();

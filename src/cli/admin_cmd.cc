@@ -116,9 +116,10 @@ int KeyImport(const ClientFlags& flags, const std::string& account_id, const std
   s3::AppendXmlEscaped(&body, secret);
   body += "</SecretAccessKey></ImportAccessKey>";
   pugi::xml_document doc;
-  if (int rc = Call(flags, "POST",
-                    {{"admin-access-key", ""}, {"account-id", account_id}, {"access-key-id", key_id}},
-                    &doc, body);
+  if (int rc =
+          Call(flags, "POST",
+               {{"admin-access-key", ""}, {"account-id", account_id}, {"access-key-id", key_id}},
+               &doc, body);
       rc != kExitOk) {
     return rc;
   }

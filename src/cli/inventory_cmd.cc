@@ -1,9 +1,8 @@
 #include "cli/inventory_cmd.h"
 
-#include <pugixml.hpp>
-
 #include <chrono>
 #include <iostream>
+#include <pugixml.hpp>
 #include <thread>
 
 #include "cli/client_flags.h"

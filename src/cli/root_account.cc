@@ -1,9 +1,8 @@
 #include "cli/root_account.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "common/crypto.h"
 #include "common/encoding.h"
@@ -71,14 +70,14 @@ Result<RootAccount> EnsureRootAccount(store::ObjectStore& store, const std::stri
   if (env_key != nullptr) {
     root.access_key_id = env_key;
     root.secret_key = env_secret;
-    RETURN_IF_ERROR(store.PutAccessKey({root.access_key_id, root.secret_key,
-                                        root.account.account_id, true}));
+    RETURN_IF_ERROR(
+        store.PutAccessKey({root.access_key_id, root.secret_key, root.account.account_id, true}));
   } else if (root.access_key_id.empty() || !store.GetAccessKey(root.access_key_id).ok()) {
     root.access_key_id = RandomAccessKeyId();
     root.secret_key = RandomSecret();
     root.newly_generated_secret = true;
-    RETURN_IF_ERROR(store.PutAccessKey({root.access_key_id, root.secret_key,
-                                        root.account.account_id, true}));
+    RETURN_IF_ERROR(
+        store.PutAccessKey({root.access_key_id, root.secret_key, root.account.account_id, true}));
   } else {
     ASSIGN_OR_RETURN(store::AccessKey key, store.GetAccessKey(root.access_key_id));
     root.secret_key = key.secret_key;

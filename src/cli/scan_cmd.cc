@@ -291,8 +291,7 @@ int RunShardStep(const ShardStep& step, const scan::ScanOptions& options) {
   std::printf("merged %d shards: %llu rows, %llu files, %llu bytes\n", step.shards,
               static_cast<unsigned long long>(r->rows), static_cast<unsigned long long>(r->files),
               static_cast<unsigned long long>(r->bytes));
-  std::printf("manifest s3://%s/%s\n", options.destination.bucket.c_str(),
-              r->manifest_key.c_str());
+  std::printf("manifest s3://%s/%s\n", options.destination.bucket.c_str(), r->manifest_key.c_str());
   return 0;
 }
 

@@ -107,8 +107,8 @@ int RunServe(const ServeOptions& options) {
             << root->account.canonical_id << ")\n"
             << "root access key " << root->access_key_id << "\n";
   if (root->newly_generated_secret) {
-    std::cout << "root secret key " << root->secret_key
-              << "   (shown once; also in " << options.data_dir << "/root-account.json, mode 0600)\n";
+    std::cout << "root secret key " << root->secret_key << "   (shown once; also in "
+              << options.data_dir << "/root-account.json, mode 0600)\n";
   }
 
   inventory::InventoryServiceOptions inventory_options;
@@ -234,24 +234,29 @@ void AddServeCommand(CLI::App& app) {
                    "reason...)")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  serve->add_option("--inventory-daily-time", options->inventory_daily_time,
-                    "UTC time of day of Daily (and Sunday's Weekly) inventory runs, HH:MM")
+  serve
+      ->add_option("--inventory-daily-time", options->inventory_daily_time,
+                   "UTC time of day of Daily (and Sunday's Weekly) inventory runs, HH:MM")
       ->capture_default_str();
-  serve->add_option("--inventory-first-run", options->inventory_first_run,
-                    "immediate: a new configuration's first report within a minute; schedule: "
-                    "wait for the scheduled time, as AWS")
+  serve
+      ->add_option("--inventory-first-run", options->inventory_first_run,
+                   "immediate: a new configuration's first report within a minute; schedule: "
+                   "wait for the scheduled time, as AWS")
       ->check(CLI::IsMember({"immediate", "schedule"}))
       ->capture_default_str();
-  serve->add_option("--inventory-max-rows-per-file", options->inventory_max_rows_per_file,
-                    "Rows per report data file (split at the next key)")
+  serve
+      ->add_option("--inventory-max-rows-per-file", options->inventory_max_rows_per_file,
+                   "Rows per report data file (split at the next key)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve->add_option("--inventory-report-threads", options->inventory_report_threads,
-                    "Threads of one report, each over its own key range (0: one per core)")
+  serve
+      ->add_option("--inventory-report-threads", options->inventory_report_threads,
+                   "Threads of one report, each over its own key range (0: one per core)")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  serve->add_option("--max-concurrent-inventory-runs", options->max_concurrent_inventory_runs,
-                    "Inventory reports produced at once; further due or on-demand runs queue")
+  serve
+      ->add_option("--max-concurrent-inventory-runs", options->max_concurrent_inventory_runs,
+                   "Inventory reports produced at once; further due or on-demand runs queue")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   CLI::Option* cert =
@@ -263,25 +268,30 @@ void AddServeCommand(CLI::App& app) {
   key->needs(cert);
   serve->add_option("--tls-port", options->tls_port, "HTTPS port (0 picks a free one)")
       ->capture_default_str();
-  serve->add_option("--lifecycle-interval", options->lifecycle_interval_seconds,
-                    "Seconds between lifecycle passes (the first runs at start-up)")
+  serve
+      ->add_option("--lifecycle-interval", options->lifecycle_interval_seconds,
+                   "Seconds between lifecycle passes (the first runs at start-up)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve->add_option("--max-connections", options->http.max_connections,
-                    "Connections served at once per listener; more wait to be accepted")
+  serve
+      ->add_option("--max-connections", options->http.max_connections,
+                   "Connections served at once per listener; more wait to be accepted")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  serve->add_option("--max-header-bytes", options->http.max_header_bytes,
-                    "Largest request line + header; larger requests get 400 "
-                    "RequestHeaderSectionTooLarge")
+  serve
+      ->add_option("--max-header-bytes", options->http.max_header_bytes,
+                   "Largest request line + header; larger requests get 400 "
+                   "RequestHeaderSectionTooLarge")
       ->check(CLI::Range(1024, 1 << 20))
       ->capture_default_str();
-  serve->add_option("--idle-timeout", options->http.idle_timeout_seconds,
-                    "Seconds a connection has to send its next request header whole")
+  serve
+      ->add_option("--idle-timeout", options->http.idle_timeout_seconds,
+                   "Seconds a connection has to send its next request header whole")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
-  serve->add_option("--io-timeout", options->http.io_timeout_seconds,
-                    "Seconds a read or write of a request may make no progress")
+  serve
+      ->add_option("--io-timeout", options->http.io_timeout_seconds,
+                   "Seconds a read or write of a request may make no progress")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   // Every flag also reads STOCKTAKE_<FLAG> (--data-dir: STOCKTAKE_DATA_DIR). CLI11's precedence:

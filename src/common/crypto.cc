@@ -19,9 +19,12 @@ std::string OneShot(const EVP_MD* md, std::string_view data) {
 
 const EVP_MD* ToMd(Digest::Algorithm algorithm) {
   switch (algorithm) {
-    case Digest::Algorithm::kMd5: return EVP_md5();
-    case Digest::Algorithm::kSha1: return EVP_sha1();
-    case Digest::Algorithm::kSha256: return EVP_sha256();
+    case Digest::Algorithm::kMd5:
+      return EVP_md5();
+    case Digest::Algorithm::kSha1:
+      return EVP_sha1();
+    case Digest::Algorithm::kSha256:
+      return EVP_sha256();
   }
   return EVP_md5();
 }

@@ -9,8 +9,8 @@
 
 namespace stocktake {
 
-std::string Md5(std::string_view data);     // 16 raw bytes
-std::string Sha256(std::string_view data);  // 32 raw bytes
+std::string Md5(std::string_view data);                               // 16 raw bytes
+std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string HmacSha1(std::string_view key, std::string_view data);    // 20 raw bytes (SigV2)
 std::string RandomBytes(size_t n);  // from the OS CSPRNG (RAND_bytes)

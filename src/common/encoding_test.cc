@@ -59,13 +59,14 @@ TEST(CryptoTest, KnownDigests) {
 }  // namespace
 TEST(PrintableUtf8Test, KeepsValidTextAndEscapesEverythingElse) {
   EXPECT_EQ(PrintableUtf8("plain text: ok"), "plain text: ok");
-  EXPECT_EQ(PrintableUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  EXPECT_EQ(PrintableUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   EXPECT_EQ(PrintableUtf8("line\nnext\tcol"), "line\nnext\tcol");
   EXPECT_EQ(PrintableUtf8(std::string("a\0b\x1b\x7f", 5)), "a\\x00b\\x1b\\x7f");
   EXPECT_EQ(PrintableUtf8("bad \x96 lead"), "bad \\x96 lead");
-  EXPECT_EQ(PrintableUtf8("cut \xc3"), "cut \\xc3");                 // truncated sequence
-  EXPECT_EQ(PrintableUtf8("\xc0\xaf"), "\\xc0\\xaf");               // overlong '/'
-  EXPECT_EQ(PrintableUtf8("\xed\xa0\x80"), "\\xed\\xa0\\x80");      // surrogate
+  EXPECT_EQ(PrintableUtf8("cut \xc3"), "cut \\xc3");                     // truncated sequence
+  EXPECT_EQ(PrintableUtf8("\xc0\xaf"), "\\xc0\\xaf");                    // overlong '/'
+  EXPECT_EQ(PrintableUtf8("\xed\xa0\x80"), "\\xed\\xa0\\x80");           // surrogate
   EXPECT_EQ(PrintableUtf8("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
 }
 

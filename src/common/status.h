@@ -36,9 +36,13 @@ class [[nodiscard]] Status {
   Status& operator=(Status&&) noexcept = default;
 
   static Status OK() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
-  static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) {
+    return {StatusCode::kAlreadyExists, std::move(msg)};
+  }
   static Status FailedPrecondition(std::string msg) {
     return {StatusCode::kFailedPrecondition, std::move(msg)};
   }
@@ -79,8 +83,8 @@ class [[nodiscard]] Status {
 #define STOCKTAKE_CONCAT_INNER(a, b) a##b
 #define STOCKTAKE_CONCAT(a, b) STOCKTAKE_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::stocktake::Status _st = (expr);                  \
-    if (!_st.ok()) return _st;                         \
+#define RETURN_IF_ERROR(expr)         \
+  do {                                \
+    ::stocktake::Status _st = (expr); \
+    if (!_st.ok()) return _st;        \
   } while (0)

@@ -35,9 +35,14 @@ CivilTime ToCivil(int64_t epoch_ms) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   int weekday = static_cast<int>((days % 7 + 11) % 7);  // 1970-01-01 was a Thursday (4)
-  return CivilTime{static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d),
-                   static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
-                   static_cast<int>(rem % 60), millis, weekday};
+  return CivilTime{static_cast<int>(y + (m <= 2)),
+                   static_cast<int>(m),
+                   static_cast<int>(d),
+                   static_cast<int>(rem / 3600),
+                   static_cast<int>(rem % 3600 / 60),
+                   static_cast<int>(rem % 60),
+                   millis,
+                   weekday};
 }
 
 int64_t FromCivil(int year, int month, int day, int hour, int minute, int second) {
@@ -88,8 +93,8 @@ void AppendIso8601Millis(std::string* out, int64_t epoch_ms) {
   CivilTime t = ToCivil(epoch_ms);
   if (t.year < 0 || t.year > 9999) {
     char buf[40];
-    int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year,
-                          t.month, t.day, t.hour, t.minute, t.second, t.millis);
+    int n = std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.month,
+                          t.day, t.hour, t.minute, t.second, t.millis);
     out->append(buf, static_cast<size_t>(n));
     return;
   }

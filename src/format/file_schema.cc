@@ -6,10 +6,14 @@ namespace {
 
 const char* OrcTypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kInt64: return "bigint";
-    case ColumnType::kTimestampMillis: return "timestamp";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kBoolean:
+      return "boolean";
+    case ColumnType::kInt64:
+      return "bigint";
+    case ColumnType::kTimestampMillis:
+      return "timestamp";
   }
   return "string";
 }
@@ -18,9 +22,12 @@ const char* OrcTypeName(ColumnType type) {
 std::string ParquetDeclaration(const Column& column) {
   std::string out = column.required ? "required " : "optional ";
   switch (column.type) {
-    case ColumnType::kString: return out + "binary " + column.column_name + " (STRING)";
-    case ColumnType::kBoolean: return out + "boolean " + column.column_name;
-    case ColumnType::kInt64: return out + "int64 " + column.column_name;
+    case ColumnType::kString:
+      return out + "binary " + column.column_name + " (STRING)";
+    case ColumnType::kBoolean:
+      return out + "boolean " + column.column_name;
+    case ColumnType::kInt64:
+      return out + "int64 " + column.column_name;
     case ColumnType::kTimestampMillis:
       return out + "int64 " + column.column_name + " (TIMESTAMP(MILLIS,true))";
   }

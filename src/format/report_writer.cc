@@ -3,8 +3,7 @@
 namespace stocktake::format {
 
 std::unique_ptr<ReportWriter> NewReportWriter(FileFormat format, const Schema& schema,
-                                              io::OutputStream* out,
-                                              const WriterOptions& options) {
+                                              io::OutputStream* out, const WriterOptions& options) {
   switch (format) {
     case FileFormat::kCsv:
       return NewCsvGzipWriter(schema, out, options);
@@ -18,18 +17,24 @@ std::unique_ptr<ReportWriter> NewReportWriter(FileFormat format, const Schema& s
 
 const char* FileFormatName(FileFormat format) {
   switch (format) {
-    case FileFormat::kCsv: return "CSV";
-    case FileFormat::kOrc: return "ORC";
-    case FileFormat::kParquet: return "Parquet";
+    case FileFormat::kCsv:
+      return "CSV";
+    case FileFormat::kOrc:
+      return "ORC";
+    case FileFormat::kParquet:
+      return "Parquet";
   }
   return "CSV";
 }
 
 const char* FileExtension(FileFormat format) {
   switch (format) {
-    case FileFormat::kCsv: return "csv.gz";
-    case FileFormat::kOrc: return "orc";
-    case FileFormat::kParquet: return "parquet";
+    case FileFormat::kCsv:
+      return "csv.gz";
+    case FileFormat::kOrc:
+      return "orc";
+    case FileFormat::kParquet:
+      return "parquet";
   }
   return "csv.gz";
 }

@@ -19,8 +19,8 @@ struct Column {
   std::string csv_name;     // name in the CSV fileSchema, e.g. "LastModifiedDate"
   std::string column_name;  // ORC/Parquet column, e.g. "last_modified_date"
   ColumnType type;
-  bool required;            // Parquet `required` (bucket, key); never null
-  bool url_encode_in_csv;   // the object key: URL-encoded in CSV only (spec §4)
+  bool required;           // Parquet `required` (bucket, key); never null
+  bool url_encode_in_csv;  // the object key: URL-encoded in CSV only (spec §4)
 };
 
 using Schema = std::vector<Column>;

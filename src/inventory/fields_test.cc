@@ -586,7 +586,6 @@ TEST(FieldsTest, EventHoldColumnsAndMovingRetainUntilDate) {
   EXPECT_FALSE(row["ObjectLockEventHoldStatus"].present);
 }
 
-
 TEST(FieldsTest, LifecycleExpirationDate) {
   InventoryConfiguration c =
       Config(IncludedObjectVersions::kAll, {FieldId::kLifecycleExpirationDate});

@@ -162,8 +162,8 @@ void InventoryService::Tick() {
         // Any run inside a slot serves it: a restart must not add a scheduled run to a slot
         // that already has a report, nor to the slot in which the configuration was created.
         for (const RunRecord& r : runs.ok() ? *runs : std::vector<RunRecord>()) {
-          int64_t served = std::max(r.scheduled_for_ms,
-                                    CurrentSlotStart(config->frequency, r.requested_ms));
+          int64_t served =
+              std::max(r.scheduled_for_ms, CurrentSlotStart(config->frequency, r.requested_ms));
           state.last_slot_served = std::max(state.last_slot_served, served);
         }
         state.known_enabled = any_run;  // a config with runs is not "new"

@@ -189,8 +189,8 @@ TEST_F(SchedulerTest, SecondRunOfAMinuteWaitsForTheNextMinute) {
     for (const RunRecord& r : Runs(service, "twice")) out.push_back(r.state);
     return out;
   };
-  for (int i = 0; i < 400 && states() != std::vector<RunState>{RunState::kSucceeded,
-                                                              RunState::kRunning};
+  for (int i = 0;
+       i < 400 && states() != std::vector<RunState>{RunState::kSucceeded, RunState::kRunning};
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

@@ -7,8 +7,9 @@
 //     while writing.
 //     Each row also counts in the report's ReportComposition.
 //   PublishReport: into a ReportDestination, data files first, then symlink.txt, manifest.json,
-//     composition.json and manifest.checksum last (the commit point consumers wait for). A publication that fails
-//     removes what it wrote (best effort), so a half-written report is never visible.
+//     composition.json and manifest.checksum last (the commit point consumers wait for). A
+//     publication that fails removes what it wrote (best effort), so a half-written report is never
+//     visible.
 // One report per configuration and minute: MinuteTaken (report_layout.h).
 #pragma once
 

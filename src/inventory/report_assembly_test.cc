@@ -109,8 +109,9 @@ class ReportAssemblyTest : public testing::Test {
 TEST_F(ReportAssemblyTest, SplitsOnlyBetweenKeys) {
   DataFileAssembler assembler(layout_, &extractor_, &target_, {.max_rows_per_file = 2});
   // a: 3 versions (kept together past the limit), b: 1, c: 2.
-  for (const auto& v : {Version("a", "3", true), Version("a", "2", false), Version("a", "1", false),
-                        Version("b", "1", true), Version("c", "2", true), Version("c", "1", false)}) {
+  for (const auto& v :
+       {Version("a", "3", true), Version("a", "2", false), Version("a", "1", false),
+        Version("b", "1", true), Version("c", "2", true), Version("c", "1", false)}) {
     ASSERT_TRUE(assembler.Add(v).ok());
   }
   ASSERT_TRUE(assembler.Finish(/*at_least_one_file=*/true).ok());

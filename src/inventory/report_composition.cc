@@ -135,7 +135,8 @@ Result<ReportComposition> ReportComposition::FromJson(std::string_view text) {
     c.encryption_[e.value("encryptionStatus", "")] = tally(e);
   }
   json sizes = doc.value("sizes", json::array());
-  for (size_t i = 0; i < std::min(sizes.size(), c.sizes_.size()); ++i) c.sizes_[i] = tally(sizes[i]);
+  for (size_t i = 0; i < std::min(sizes.size(), c.sizes_.size()); ++i)
+    c.sizes_[i] = tally(sizes[i]);
   json ages = doc.value("ages", json::array());
   for (size_t i = 0; i < std::min(ages.size(), c.ages_.size()); ++i) c.ages_[i] = tally(ages[i]);
   for (const json& e : doc.value("topPrefixes", json::array())) {

@@ -43,8 +43,8 @@ class ReportComposition {
   static constexpr size_t kTopPrefixes = 10;
   // Upper bounds (exclusive) of the size histogram's buckets, bytes; the last bucket is open.
   static constexpr std::array<uint64_t, 7> kSizeBounds = {
-      uint64_t{1} << 10, uint64_t{128} << 10, uint64_t{1} << 20,  uint64_t{16} << 20,
-      uint64_t{128} << 20, uint64_t{1} << 30, uint64_t{16} << 30};
+      uint64_t{1} << 10,   uint64_t{128} << 10, uint64_t{1} << 20, uint64_t{16} << 20,
+      uint64_t{128} << 20, uint64_t{1} << 30,   uint64_t{16} << 30};
   // Upper bounds (exclusive) of the age histogram's buckets, days; the last bucket is open.
   static constexpr std::array<int64_t, 6> kAgeBoundsDays = {1, 7, 30, 90, 365, 3 * 365};
 

@@ -72,8 +72,7 @@ Result<store::Bucket> CheckDestination(store::ObjectStore& store, const ReportJo
                                     " (the AccountId of the configuration).");
   }
   // Without a policy check (unit tests, tools), S3 delivers only into the source owner's buckets.
-  if (!options.authorize_delivery &&
-      destination->owner_account_id != source.owner_account_id) {
+  if (!options.authorize_delivery && destination->owner_account_id != source.owner_account_id) {
     return Status::PermissionDenied(kAccessDeniedReason);
   }
   return destination;
@@ -136,8 +135,8 @@ Result<ReportSse> ResolveReportEncryption(store::ObjectStore& store,
   }
   // Any other key use (another account's key, or a report crossing accounts) needs the key
   // policy to let S3 in, as on AWS.
-  bool same_account = key->account_id == destination.owner_account_id &&
-                      key->account_id == source.owner_account_id;
+  bool same_account =
+      key->account_id == destination.owner_account_id && key->account_id == source.owner_account_id;
   if (!same_account &&
       (!options.authorize_kms_key || !options.authorize_kms_key(source, *key).ok())) {
     return Status::PermissionDenied(kAccessDeniedReason);
@@ -288,8 +287,7 @@ Status RunReport(store::ObjectStore& store, const ReportJobOptions& options,
                    ResolveReportEncryption(store, options, config, source, destination));
   StoreReportTarget target(store, destination, sse);
 
-  ASSIGN_OR_RETURN(auto scans,
-                   SnapshotInFreeMinute(store, target, options, config, source, hooks));
+  ASSIGN_OR_RETURN(auto scans, SnapshotInFreeMinute(store, target, options, config, source, hooks));
   const int64_t snapshot_ms = scans.front()->snapshot_ms();
   run->snapshot_ms = snapshot_ms;
   ReportLayout layout(config, source.name, snapshot_ms);

@@ -57,11 +57,11 @@ TEST(ReportLayoutTest, PrefixJoinedLiterally) {
 
 TEST(ReportLayoutTest, ReportMinuteKeysNameTheMinutesObjects) {
   ReportLayout layout(Config(std::nullopt, format::FileFormat::kCsv), "src", kNixStamp + 59'999);
-  EXPECT_EQ(layout.ReportMinuteKeys(),
-            (std::vector<std::string>{
-                "src/nix-cache-inventory/2025-06-02T01-00Z/manifest.json",
-                "src/nix-cache-inventory/2025-06-02T01-00Z/manifest.checksum",
-                "src/nix-cache-inventory/hive/dt=2025-06-02-01-00/symlink.txt"}));
+  EXPECT_EQ(
+      layout.ReportMinuteKeys(),
+      (std::vector<std::string>{"src/nix-cache-inventory/2025-06-02T01-00Z/manifest.json",
+                                "src/nix-cache-inventory/2025-06-02T01-00Z/manifest.checksum",
+                                "src/nix-cache-inventory/hive/dt=2025-06-02-01-00/symlink.txt"}));
 }
 
 TEST(ReportLayoutTest, NextReportMinuteIsTheNextMinutesFirstInstant) {

@@ -1,9 +1,8 @@
 #include "io/output_stream.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <unistd.h>
+#include <zlib.h>
 
 #include <filesystem>
 
@@ -37,7 +36,8 @@ TEST(GzipOutputStreamTest, ZlibReadsWhatIgzipWrites) {
   GzipOutputStream gzip(&hashing);
   std::string expected;
   for (int i = 0; i < 100000; ++i) {
-    std::string line = "\"bucket\",\"dir/" + std::to_string(i) + "\",\"" + std::to_string(i * 7) + "\"\n";
+    std::string line =
+        "\"bucket\",\"dir/" + std::to_string(i) + "\",\"" + std::to_string(i * 7) + "\"\n";
     expected += line;
     ASSERT_TRUE(gzip.Write(line).ok());
   }

@@ -1,9 +1,8 @@
 #include "report/report.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <pugixml.hpp>
 #include <system_error>
 #include <vector>
 

@@ -16,23 +16,45 @@ using auth::AuthErrorCode;
 S3Error ToS3Error(const auth::AuthError& error) {
   S3ErrorCode code = S3ErrorCode::kAccessDenied;
   switch (error.code) {
-    case AuthErrorCode::kAccessDenied: code = S3ErrorCode::kAccessDenied; break;
+    case AuthErrorCode::kAccessDenied:
+      code = S3ErrorCode::kAccessDenied;
+      break;
     case AuthErrorCode::kAuthorizationHeaderMalformed:
       code = S3ErrorCode::kAuthorizationHeaderMalformed;
       break;
     case AuthErrorCode::kAuthorizationQueryParametersError:
       code = S3ErrorCode::kAuthorizationQueryParametersError;
       break;
-    case AuthErrorCode::kIncompleteBody: code = S3ErrorCode::kIncompleteBody; break;
-    case AuthErrorCode::kInvalidAccessKeyId: code = S3ErrorCode::kInvalidAccessKeyId; break;
-    case AuthErrorCode::kInvalidArgument: code = S3ErrorCode::kInvalidArgument; break;
-    case AuthErrorCode::kInvalidRequest: code = S3ErrorCode::kInvalidRequest; break;
-    case AuthErrorCode::kInvalidToken: code = S3ErrorCode::kInvalidToken; break;
-    case AuthErrorCode::kInvalidUri: code = S3ErrorCode::kInvalidURI; break;
-    case AuthErrorCode::kInternalError: code = S3ErrorCode::kInternalError; break;
-    case AuthErrorCode::kNotImplemented: code = S3ErrorCode::kNotImplemented; break;
-    case AuthErrorCode::kRequestTimeTooSkewed: code = S3ErrorCode::kRequestTimeTooSkewed; break;
-    case AuthErrorCode::kSignatureDoesNotMatch: code = S3ErrorCode::kSignatureDoesNotMatch; break;
+    case AuthErrorCode::kIncompleteBody:
+      code = S3ErrorCode::kIncompleteBody;
+      break;
+    case AuthErrorCode::kInvalidAccessKeyId:
+      code = S3ErrorCode::kInvalidAccessKeyId;
+      break;
+    case AuthErrorCode::kInvalidArgument:
+      code = S3ErrorCode::kInvalidArgument;
+      break;
+    case AuthErrorCode::kInvalidRequest:
+      code = S3ErrorCode::kInvalidRequest;
+      break;
+    case AuthErrorCode::kInvalidToken:
+      code = S3ErrorCode::kInvalidToken;
+      break;
+    case AuthErrorCode::kInvalidUri:
+      code = S3ErrorCode::kInvalidURI;
+      break;
+    case AuthErrorCode::kInternalError:
+      code = S3ErrorCode::kInternalError;
+      break;
+    case AuthErrorCode::kNotImplemented:
+      code = S3ErrorCode::kNotImplemented;
+      break;
+    case AuthErrorCode::kRequestTimeTooSkewed:
+      code = S3ErrorCode::kRequestTimeTooSkewed;
+      break;
+    case AuthErrorCode::kSignatureDoesNotMatch:
+      code = S3ErrorCode::kSignatureDoesNotMatch;
+      break;
     case AuthErrorCode::kXAmzContentSha256Mismatch:
       code = S3ErrorCode::kXAmzContentSHA256Mismatch;
       break;
@@ -66,7 +88,8 @@ class RawBody {
   RawBody(const http::HttpRequestHead& head, http::HttpBody& body, http::HttpResponder& responder)
       : body_(body), responder_(responder) {
     const std::string* expect = head.FindHeader("expect");
-    expect_continue_ = expect != nullptr && (*expect == "100-continue" || *expect == "100-Continue");
+    expect_continue_ =
+        expect != nullptr && (*expect == "100-continue" || *expect == "100-Continue");
   }
   Result<std::string_view> Read(size_t max_bytes) {
     if (expect_continue_) {
@@ -130,7 +153,8 @@ class PlainPayload final : public Payload {
 class ChunkedPayload final : public Payload {
  public:
   ChunkedPayload(RawBody raw, auth::ChunkedDecoder::Options options)
-      : raw_(std::move(raw)), length_(options.decoded_content_length),
+      : raw_(std::move(raw)),
+        length_(options.decoded_content_length),
         decoder_(std::move(options)) {}
 
   Result<std::string_view> Read(size_t max_bytes) override {
@@ -184,12 +208,9 @@ auth::SigningKeyCache& KeyCache() {
 
 }  // namespace
 
-std::variant<Authenticated, S3Error> Authenticate(const ServiceContext& context,
-                                                  const http::HttpRequestHead& head,
-                                                  const std::string& raw_path,
-                                                  const std::string& raw_query,
-                                                  http::HttpBody& body,
-                                                  http::HttpResponder& responder) {
+std::variant<Authenticated, S3Error> Authenticate(
+    const ServiceContext& context, const http::HttpRequestHead& head, const std::string& raw_path,
+    const std::string& raw_query, http::HttpBody& body, http::HttpResponder& responder) {
   auth::RequestView view{head.method, raw_path, raw_query, head.headers};
   if (auth::DetectAuthKind(view) == auth::AuthKind::kAnonymous) {
     // Unsigned: an anonymous caller (empty account), whom authorization admits only where a

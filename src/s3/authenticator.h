@@ -17,11 +17,8 @@ struct Authenticated {
   std::unique_ptr<Payload> payload;
 };
 
-std::variant<Authenticated, S3Error> Authenticate(const ServiceContext& context,
-                                                  const http::HttpRequestHead& head,
-                                                  const std::string& raw_path,
-                                                  const std::string& raw_query,
-                                                  http::HttpBody& body,
-                                                  http::HttpResponder& responder);
+std::variant<Authenticated, S3Error> Authenticate(
+    const ServiceContext& context, const http::HttpRequestHead& head, const std::string& raw_path,
+    const std::string& raw_query, http::HttpBody& body, http::HttpResponder& responder);
 
 }  // namespace stocktake::s3

@@ -98,7 +98,7 @@ const S3ErrorInfo& LookupError(S3ErrorCode error);
 // An error to answer with: the table entry plus an optional specific message.
 struct S3Error {
   S3ErrorCode error;
-  std::string message;  // empty = the table's default message
+  std::string message;                                       // empty = the table's default message
   std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
   // Why, for the request log line only (never a secret): "unknown access key", "denied by
   // policy: s3:GetObject on arn:aws:s3:::b/k". Empty when the code says it all.

@@ -33,8 +33,8 @@ std::string Metrics::Render() const {
       for (size_t c = 1; c < counters.by_status_class.size(); ++c) {
         uint64_t n = counters.by_status_class[c].load(std::memory_order_relaxed);
         if (n == 0) continue;
-        out += "stocktake_requests_total{operation=\"" + name + "\",status=\"" +
-               std::to_string(c) + "xx\"} " + std::to_string(n) + "\n";
+        out += "stocktake_requests_total{operation=\"" + name + "\",status=\"" + std::to_string(c) +
+               "xx\"} " + std::to_string(n) + "\n";
       }
     }
   }
@@ -54,8 +54,8 @@ std::string Metrics::Render() const {
            std::to_string(cumulative) + "\n";
   }
   cumulative += latency_buckets_.back().load(std::memory_order_relaxed);
-  out += "stocktake_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) +
-         "\n";
+  out +=
+      "stocktake_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
   out += "stocktake_request_duration_seconds_sum " +
          std::to_string(static_cast<double>(latency_sum_us_.load()) / 1e6) + "\n";
   out += "stocktake_request_duration_seconds_count " + std::to_string(requests_.load()) + "\n";

@@ -19,8 +19,8 @@ namespace stocktake::s3 {
 
 class Metrics {
  public:
-  void RecordRequest(std::string_view operation, int status, uint64_t bytes_in,
-                     uint64_t bytes_out, int64_t latency_us);
+  void RecordRequest(std::string_view operation, int status, uint64_t bytes_in, uint64_t bytes_out,
+                     int64_t latency_us);
   // Prometheus text exposition format 0.0.4.
   std::string Render() const;
   static std::string RenderInventory(const inventory::InventoryRunStats& stats);

@@ -39,7 +39,7 @@ struct ServiceContext {
   Clock* clock = nullptr;
   ServiceOptions options;
   inventory::InventoryService* inventory = nullptr;  // null until inventory is wired in
-  replication::Replicator* replication = nullptr;  // null: versions stay PENDING until a start
+  replication::Replicator* replication = nullptr;    // null: versions stay PENDING until a start
   // The account of data_dir/root-account.json: the only one allowed the admin-* extension
   // routes (admin_ops.cc). Empty: nobody is.
   std::string root_account_id;

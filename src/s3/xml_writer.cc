@@ -18,14 +18,30 @@ bool NeedsEscape(char c) { return kNeedsEscape[static_cast<unsigned char>(c)]; }
 
 void AppendEscape(std::string* out, char c) {
   switch (c) {
-    case '&': out->append("&amp;"); break;
-    case '<': out->append("&lt;"); break;
-    case '>': out->append("&gt;"); break;
-    case '"': out->append("&quot;"); break;
-    case '\'': out->append("&apos;"); break;
-    case '\r': out->append("&#13;"); break;
-    case '\n': out->append("&#10;"); break;
-    case '\t': out->append("&#9;"); break;
+    case '&':
+      out->append("&amp;");
+      break;
+    case '<':
+      out->append("&lt;");
+      break;
+    case '>':
+      out->append("&gt;");
+      break;
+    case '"':
+      out->append("&quot;");
+      break;
+    case '\'':
+      out->append("&apos;");
+      break;
+    case '\r':
+      out->append("&#13;");
+      break;
+    case '\n':
+      out->append("&#10;");
+      break;
+    case '\t':
+      out->append("&#9;");
+      break;
     default:
       // Other control characters cannot appear in XML 1.0; S3 escapes them numerically.
       out->append("&#" + std::to_string(static_cast<int>(c)) + ";");

@@ -94,7 +94,8 @@ struct HttpClient::Impl {
     auto endpoints = resolver.resolve(host, port, ec);
     if (ec) return Status::Unavailable("cannot resolve " + host + ": " + ec.message());
     asio::connect(*socket, endpoints, ec);
-    if (ec) return Status::Unavailable("cannot connect to " + host + ":" + port + ": " + ec.message());
+    if (ec)
+      return Status::Unavailable("cannot connect to " + host + ":" + port + ": " + ec.message());
     timeval tv{options.timeout_seconds, 0};
     ::setsockopt(socket->native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     ::setsockopt(socket->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));

@@ -1,9 +1,8 @@
 #include "s3client/s3_client.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <cstdlib>
+#include <pugixml.hpp>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -55,10 +54,9 @@ S3ClientOptions ResolveClientOptions(std::string endpoint, std::string access_ke
   S3ClientOptions options;
   options.endpoint = !endpoint.empty() ? endpoint : EnvOr("AWS_ENDPOINT_URL", options.endpoint);
   options.access_key_id = !access_key.empty() ? access_key : EnvOr("AWS_ACCESS_KEY_ID", "");
-  options.secret_access_key =
-      !secret_key.empty() ? secret_key : EnvOr("AWS_SECRET_ACCESS_KEY", "");
-  options.region = !region.empty() ? region
-                                   : EnvOr("AWS_REGION", EnvOr("AWS_DEFAULT_REGION", "us-east-1"));
+  options.secret_access_key = !secret_key.empty() ? secret_key : EnvOr("AWS_SECRET_ACCESS_KEY", "");
+  options.region =
+      !region.empty() ? region : EnvOr("AWS_REGION", EnvOr("AWS_DEFAULT_REGION", "us-east-1"));
   options.ca_bundle = !ca_bundle.empty() ? ca_bundle : EnvOr("AWS_CA_BUNDLE", "");
   return options;
 }
@@ -77,8 +75,8 @@ Result<std::unique_ptr<S3Client>> S3Client::Create(const S3ClientOptions& option
 Result<http::ClientResponse> S3Client::Send(const S3Call& call) {
   ASSIGN_OR_RETURN(http::ClientResponse response, SendSigned(call));
   const std::string* region = response.FindHeader("x-amz-bucket-region");
-  if ((response.status == 301 || response.status == 400) && region != nullptr &&
-      !region->empty() && *region != options_.region) {
+  if ((response.status == 301 || response.status == 400) && region != nullptr && !region->empty() &&
+      *region != options_.region) {
     RETURN_IF_ERROR(FollowRegion(*region));
     return SendSigned(call);
   }
@@ -91,8 +89,8 @@ Status S3Client::FollowRegion(const std::string& region) {
   ASSIGN_OR_RETURN(http::HttpClientOptions http_options, ParseEndpoint(moved));
   if (IsRegionalAwsHost(http_options.host)) {
     http_options.host = "s3." + region + ".amazonaws.com";
-    moved.endpoint = (http_options.tls ? "https://" : "http://") + http_options.host + ":" +
-                     http_options.port;
+    moved.endpoint =
+        (http_options.tls ? "https://" : "http://") + http_options.host + ":" + http_options.port;
   }
   options_ = std::move(moved);
   http_ = std::make_unique<http::HttpClient>(std::move(http_options));
@@ -156,10 +154,9 @@ Result<http::ClientResponse> S3Client::SendSigned(const S3Call& call) {
   for (const auto& [k, v] : headers) {
     if (k != "host") request.headers.emplace_back(k, v);
   }
-  request.headers.emplace_back("authorization",
-                               "AWS4-HMAC-SHA256 Credential=" + options_.access_key_id + "/" +
-                                   scope + ", SignedHeaders=" + signed_headers +
-                                   ", Signature=" + signature);
+  request.headers.emplace_back(
+      "authorization", "AWS4-HMAC-SHA256 Credential=" + options_.access_key_id + "/" + scope +
+                           ", SignedHeaders=" + signed_headers + ", Signature=" + signature);
   request.body = call.body;
   return http_->Send(request);
 }

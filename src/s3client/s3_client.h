@@ -37,8 +37,8 @@ S3ClientOptions ResolveClientOptions(std::string endpoint, std::string access_ke
 
 struct S3Call {
   std::string method = "GET";
-  std::string bucket;  // "" for service requests
-  std::string key;     // decoded; encoded by the client
+  std::string bucket;                                      // "" for service requests
+  std::string key;                                         // decoded; encoded by the client
   std::vector<std::pair<std::string, std::string>> query;  // decoded names and values
   std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;

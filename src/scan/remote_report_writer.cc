@@ -36,8 +36,8 @@ class LocalDataFile final : public inventory::PendingDataFile {
 }  // namespace
 
 Result<std::unique_ptr<inventory::PendingDataFile>> LocalDataFileSink::NewDataFile() {
-  std::string path = work_dir_ + "/data-" + std::to_string(next_file_++) + "." +
-                     format::FileExtension(format_);
+  std::string path =
+      work_dir_ + "/data-" + std::to_string(next_file_++) + "." + format::FileExtension(format_);
   ASSIGN_OR_RETURN(auto file, io::FileOutputStream::Create(path, /*sync=*/false));
   return std::unique_ptr<inventory::PendingDataFile>(
       new LocalDataFile(std::move(path), std::move(file)));
@@ -108,10 +108,10 @@ Result<PublishedReport> RemoteReportWriter::Finish(
   // Another scan may have published into this minute meanwhile: never replace its report.
   ASSIGN_OR_RETURN(bool taken, inventory::MinuteTaken(destination, layout_));
   if (taken) {
-    return Status::AlreadyExists(inventory::MinuteTakenReason(layout_) +
-                                 " Run the scan again.");
+    return Status::AlreadyExists(inventory::MinuteTakenReason(layout_) + " Run the scan again.");
   }
-  if (before_publish) RETURN_IF_ERROR(before_publish(inventory::PublicationKeys(layout_, manifest)));
+  if (before_publish)
+    RETURN_IF_ERROR(before_publish(inventory::PublicationKeys(layout_, manifest)));
   RETURN_IF_ERROR(inventory::PublishReport(destination, layout_, manifest,
                                            assembler_.composition().ToJson(), files));
   PublishedReport report;

@@ -300,8 +300,8 @@ Result<PublishedReport> MergeShards(const ScanOptions& options, int shards) {
       inventory::BuildReportManifest(step.layout(), inventory::BuildSchema(options.config), files);
   ShardFilesDestination destination(&step.destination(), &step.pool(),
                                     step.layout().destination_bucket());
-  RETURN_IF_ERROR(inventory::PublishReport(destination, step.layout(), manifest,
-                                           composition.ToJson(), files));
+  RETURN_IF_ERROR(
+      inventory::PublishReport(destination, step.layout(), manifest, composition.ToJson(), files));
   report.manifest_key = step.layout().ManifestKey();
   report.files = manifest.files.size();
   return report;

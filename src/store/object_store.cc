@@ -623,8 +623,8 @@ class ObjectStoreImpl final : public ObjectStore {
     // Decided on the caller's copy first: the common case (accessed today) costs no I/O.
     if (!AccessIsStale(version, options_.clock->NowMillis())) return Status::OK();
     std::string_view id = version.version_id.empty() ? kNullVersionId : version.version_id;
-    auto modified = ModifyObjectVersion(
-        version.bucket, version.key, id, [](ObjectVersion* v, int64_t now_ms) {
+    auto modified =
+        ModifyObjectVersion(version.bucket, version.key, id, [](ObjectVersion* v, int64_t now_ms) {
           if (AccessIsStale(*v, now_ms)) v->last_access_ms = now_ms;
           return Status::OK();
         });
@@ -962,8 +962,8 @@ class ObjectStoreImpl final : public ObjectStore {
   // ----------------------------------------------------------------------
 
   Result<std::vector<std::unique_ptr<SnapshotScan>>> NewSnapshotScans(std::string_view bucket,
-                                                                     std::string_view prefix,
-                                                                     int max_parts) override {
+                                                                      std::string_view prefix,
+                                                                      int max_parts) override {
     std::shared_ptr<meta::Snapshot> snapshot = db_->NewSnapshot();
     // Read after the snapshot is taken: every version in the scan committed at or before it.
     int64_t snapshot_ms = options_.clock->NowMillis();
@@ -1007,9 +1007,8 @@ class ObjectStoreImpl final : public ObjectStore {
       io.readahead_bytes = kScanReadaheadBytes;
       auto it = db_->NewIterator(io);
       it->Seek(bounds[i]);
-      scans.push_back(std::make_unique<SnapshotScanImpl>(std::string(bucket), snapshot,
-                                                         std::move(it), bucket_prefix_bytes,
-                                                         snapshot_ms));
+      scans.push_back(std::make_unique<SnapshotScanImpl>(
+          std::string(bucket), snapshot, std::move(it), bucket_prefix_bytes, snapshot_ms));
     }
     return scans;
   }

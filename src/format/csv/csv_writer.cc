@@ -104,13 +104,17 @@ class CsvGzipWriter final : public ReportWriter {
             AppendQuotedContent(&buffer_, value.string_value);
           }
           break;
-        case ColumnType::kBoolean: buffer_.append(value.int_value ? "true" : "false"); break;
+        case ColumnType::kBoolean:
+          buffer_.append(value.int_value ? "true" : "false");
+          break;
         case ColumnType::kInt64:
           if (value.int_value < 0) buffer_.push_back('-');
           AppendDecimal(&buffer_, value.int_value < 0 ? 0 - static_cast<uint64_t>(value.int_value)
                                                       : static_cast<uint64_t>(value.int_value));
           break;
-        case ColumnType::kTimestampMillis: AppendIso8601Millis(&buffer_, value.int_value); break;
+        case ColumnType::kTimestampMillis:
+          AppendIso8601Millis(&buffer_, value.int_value);
+          break;
       }
     }
     buffer_.push_back('"');

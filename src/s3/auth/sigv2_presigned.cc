@@ -12,15 +12,47 @@ namespace {
 
 // The query parameters that are part of the SigV2 canonicalized resource (botocore's
 // QSAOfInterest, from the SigV2 specification's sub-resource list).
-constexpr std::string_view kSignedSubresources[] = {
-    "accelerate", "acl", "cors", "defaultObjectAcl", "location", "logging", "partNumber",
-    "policy", "requestPayment", "torrent", "versioning", "versionId", "versions", "website",
-    "uploads", "uploadId", "response-content-type", "response-content-language",
-    "response-expires", "response-cache-control", "response-content-disposition",
-    "response-content-encoding", "delete", "lifecycle", "tagging", "restore", "storageClass",
-    "notification", "replication", "inventory", "analytics", "metrics", "ownershipControls",
-    "publicAccessBlock", "policyStatus", "requestPayment", "id", "encryption", "object-lock",
-    "retention", "legal-hold"};
+constexpr std::string_view kSignedSubresources[] = {"accelerate",
+                                                    "acl",
+                                                    "cors",
+                                                    "defaultObjectAcl",
+                                                    "location",
+                                                    "logging",
+                                                    "partNumber",
+                                                    "policy",
+                                                    "requestPayment",
+                                                    "torrent",
+                                                    "versioning",
+                                                    "versionId",
+                                                    "versions",
+                                                    "website",
+                                                    "uploads",
+                                                    "uploadId",
+                                                    "response-content-type",
+                                                    "response-content-language",
+                                                    "response-expires",
+                                                    "response-cache-control",
+                                                    "response-content-disposition",
+                                                    "response-content-encoding",
+                                                    "delete",
+                                                    "lifecycle",
+                                                    "tagging",
+                                                    "restore",
+                                                    "storageClass",
+                                                    "notification",
+                                                    "replication",
+                                                    "inventory",
+                                                    "analytics",
+                                                    "metrics",
+                                                    "ownershipControls",
+                                                    "publicAccessBlock",
+                                                    "policyStatus",
+                                                    "requestPayment",
+                                                    "id",
+                                                    "encryption",
+                                                    "object-lock",
+                                                    "retention",
+                                                    "legal-hold"};
 
 struct Param {
   std::string name;
@@ -100,16 +132,17 @@ AuthOr<std::string> VerifySigV2Presigned(const RequestView& request, const Secre
   const Param* signature = Find(params, "Signature");
   const Param* expires = Find(params, "Expires");
   if (!key || !signature || !expires) {
-    return AuthError{AuthErrorCode::kAccessDenied, "Query-string authentication requires the "
-                                                   "Signature, Expires and AWSAccessKeyId "
-                                                   "parameters"};
+    return AuthError{AuthErrorCode::kAccessDenied,
+                     "Query-string authentication requires the "
+                     "Signature, Expires and AWSAccessKeyId "
+                     "parameters"};
   }
   int64_t expires_s = 0;
   auto [end, ec] = std::from_chars(expires->value.data(),
                                    expires->value.data() + expires->value.size(), expires_s);
   if (ec != std::errc() || end != expires->value.data() + expires->value.size()) {
-    return AuthError{AuthErrorCode::kAccessDenied, "Invalid date (should be seconds since epoch): " +
-                                                       expires->value};
+    return AuthError{AuthErrorCode::kAccessDenied,
+                     "Invalid date (should be seconds since epoch): " + expires->value};
   }
   if (now_ms / 1000 > expires_s) {
     return AuthError{AuthErrorCode::kAccessDenied, "Request has expired"};

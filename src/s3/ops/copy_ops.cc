@@ -122,8 +122,8 @@ std::variant<LoadedSource, S3Error> LoadSource(OpContext& ctx) {
   // The source is read with the caller's rights on its own bucket (owner, bucket policy).
   std::optional<std::string_view> version;
   if (source.address.version_id) version = *source.address.version_id;
-  if (auto denied = AuthorizeCopySource(ctx.service, ctx.request, source.bucket,
-                                        source.address.key, version)) {
+  if (auto denied = AuthorizeCopySource(ctx.service, ctx.request, source.bucket, source.address.key,
+                                        version)) {
     return *denied;
   }
   auto loaded = LoadObject(ctx, source.bucket.name, source.address.key, version);

@@ -151,8 +151,8 @@ OpResult RunBucketInventory(OpContext& ctx) {
   auto config = LoadConfig(ctx, std::get<std::string>(id));
   if (auto* error = std::get_if<S3Error>(&config)) return *error;
   if (!ctx.service.inventory) return InventoryUnavailable();
-  auto run = ctx.service.inventory->RequestRun(ctx.bucket->name, std::get<std::string>(id),
-                                               "on-demand");
+  auto run =
+      ctx.service.inventory->RequestRun(ctx.bucket->name, std::get<std::string>(id), "on-demand");
   if (!run.ok()) return FromStatus(run.status());
   XmlWriter xml("InventoryRunResult");
   RunXml(xml, *run);

@@ -13,8 +13,10 @@ using namespace std::string_literals;
 
 TEST(MidpointKeyTest, LiesStrictlyBetween) {
   const std::vector<std::pair<std::string, std::string>> pairs = {
-      {"a"s, "b"s},    {"a"s, "a\x01"s},   {""s, "\x01"s},         {"abc"s, "abd"s},
-      {"x\xff"s, "y"s}, {"O/b/"s, "O/b0"s}, {"k"s, "k\x00\x01"s}, {"\xff\xff\xff"s, "\xff\xff\xff\xff"s},
+      {"a"s, "b"s},         {"a"s, "a\x01"s},
+      {""s, "\x01"s},       {"abc"s, "abd"s},
+      {"x\xff"s, "y"s},     {"O/b/"s, "O/b0"s},
+      {"k"s, "k\x00\x01"s}, {"\xff\xff\xff"s, "\xff\xff\xff\xff"s},
   };
   for (const auto& [a, b] : pairs) {
     std::string mid = MidpointKey(a, b);
