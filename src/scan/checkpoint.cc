@@ -18,37 +18,8 @@ using nlohmann::json;
 
 constexpr int kJournalVersion = 1;
 
-std::string Enc(std::string_view s) { return FormEncodeKeepSlash(s); }
-
-Result<std::string> Dec(const json& j) {
-  if (!j.is_string()) return Status::Corruption("checkpoint: expected a string");
-  auto s = PercentDecode(j.get<std::string>(), /*plus_is_space=*/true);
-  if (!s) return Status::Corruption("checkpoint: bad encoding");
-  return *s;
-}
-
-json Bound(const std::optional<std::string>& b) { return b ? json(Enc(*b)) : json(nullptr); }
-
-Result<std::optional<std::string>> ParseBound(const json& j) {
-  if (j.is_null()) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(std::string s, Dec(j));
-  return std::optional<std::string>(std::move(s));
-}
-
-json IdentityJson(const ScanIdentity& id) {
-  return json{{"source", Enc(id.source)}, {"destination", Enc(id.destination)},
-              {"format", id.format},      {"versions", id.versions},
-              {"fields", id.fields},      {"id", id.id}};
-}
-
 Status CheckIdentity(const json& j, const ScanIdentity& want, const std::string& path) {
-  ScanIdentity got;
-  ASSIGN_OR_RETURN(got.source, Dec(j.value("source", json(""))));
-  ASSIGN_OR_RETURN(got.destination, Dec(j.value("destination", json(""))));
-  got.format = j.value("format", "");
-  got.versions = j.value("versions", "");
-  got.fields = j.value("fields", "");
-  got.id = j.value("id", "");
+  ASSIGN_OR_RETURN(ScanIdentity got, ParseIdentity(j));
   if (got == want) return Status::OK();
   auto diff = [](const char* what, const std::string& a, const std::string& b) {
     return a == b ? std::string() : std::string(what) + " '" + a + "' (now '" + b + "') ";
@@ -94,15 +65,15 @@ Result<bool> Replay(const std::string& path, const std::string& text, const Scan
       for (const json& p : j.value("partitions", json::array())) {
         PartitionRecord r;
         r.id = p.value("id", uint64_t{0});
-        ASSIGN_OR_RETURN(r.range.lo, ParseBound(p.value("lo", json(nullptr))));
-        ASSIGN_OR_RETURN(r.range.hi, ParseBound(p.value("hi", json(nullptr))));
+        ASSIGN_OR_RETURN(r.range.lo, ParseBoundJson(p.value("lo", json(nullptr))));
+        ASSIGN_OR_RETURN(r.range.hi, ParseBoundJson(p.value("hi", json(nullptr))));
         partitions[r.id] = std::move(r);
       }
       state->planned = true;
     } else if (event == "split") {
       auto it = partitions.find(j.value("id", uint64_t{0}));
       if (it == partitions.end()) return Status::Corruption("checkpoint: split of unknown id");
-      ASSIGN_OR_RETURN(std::string at, Dec(j.value("at", json(""))));
+      ASSIGN_OR_RETURN(std::string at, DecodeKey(j.value("at", json(""))));
       PartitionRecord upper;
       upper.id = j.value("new_id", uint64_t{0});
       upper.range.lo = at;
@@ -120,7 +91,7 @@ Result<bool> Replay(const std::string& path, const std::string& text, const Scan
     } else if (event == "publishing") {
       state->publishing_keys.clear();
       for (const json& k : j.value("keys", json::array())) {
-        ASSIGN_OR_RETURN(std::string key, Dec(k));
+        ASSIGN_OR_RETURN(std::string key, DecodeKey(k));
         state->publishing_keys.push_back(std::move(key));
       }
     }
@@ -131,6 +102,46 @@ Result<bool> Replay(const std::string& path, const std::string& text, const Scan
 }
 
 }  // namespace
+
+std::string EncodeKey(std::string_view key) { return FormEncodeKeepSlash(key); }
+
+Result<std::string> DecodeKey(const json& j) {
+  if (!j.is_string())
+    return Status::Corruption("expected a percent-encoded string, got " + j.dump());
+  auto s = PercentDecode(j.get<std::string>(), /*plus_is_space=*/true);
+  if (!s) return Status::Corruption("bad percent-encoding: " + j.get<std::string>());
+  return *s;
+}
+
+json BoundJson(const std::optional<std::string>& bound) {
+  return bound ? json(EncodeKey(*bound)) : json(nullptr);
+}
+
+Result<std::optional<std::string>> ParseBoundJson(const json& j) {
+  if (j.is_null()) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::string s, DecodeKey(j));
+  return std::optional<std::string>(std::move(s));
+}
+
+json IdentityJson(const ScanIdentity& id) {
+  return json{{"source", EncodeKey(id.source)},
+              {"destination", EncodeKey(id.destination)},
+              {"format", id.format},
+              {"versions", id.versions},
+              {"fields", id.fields},
+              {"id", id.id}};
+}
+
+Result<ScanIdentity> ParseIdentity(const json& j) {
+  ScanIdentity id;
+  ASSIGN_OR_RETURN(id.source, DecodeKey(j.value("source", json(""))));
+  ASSIGN_OR_RETURN(id.destination, DecodeKey(j.value("destination", json(""))));
+  id.format = j.value("format", "");
+  id.versions = j.value("versions", "");
+  id.fields = j.value("fields", "");
+  id.id = j.value("id", "");
+  return id;
+}
 
 Result<std::unique_ptr<Checkpoint>> Checkpoint::Open(const std::string& path,
                                                      const ScanIdentity& identity,
@@ -193,13 +204,14 @@ Status Checkpoint::Append(const std::string& line) {
 Status Checkpoint::RecordPlan(const std::vector<PartitionRecord>& partitions) {
   json list = json::array();
   for (const PartitionRecord& p : partitions) {
-    list.push_back({{"id", p.id}, {"lo", Bound(p.range.lo)}, {"hi", Bound(p.range.hi)}});
+    list.push_back({{"id", p.id}, {"lo", BoundJson(p.range.lo)}, {"hi", BoundJson(p.range.hi)}});
   }
   return Append(json{{"event", "plan"}, {"partitions", list}}.dump());
 }
 
 Status Checkpoint::RecordSplit(uint64_t id, uint64_t new_id, const std::string& at) {
-  return Append(json{{"event", "split"}, {"id", id}, {"new_id", new_id}, {"at", Enc(at)}}.dump());
+  return Append(
+      json{{"event", "split"}, {"id", id}, {"new_id", new_id}, {"at", EncodeKey(at)}}.dump());
 }
 
 Status Checkpoint::RecordDone(uint64_t id, uint64_t rows, uint64_t spool_bytes) {
@@ -208,7 +220,7 @@ Status Checkpoint::RecordDone(uint64_t id, uint64_t rows, uint64_t spool_bytes) 
 
 Status Checkpoint::RecordPublishing(const std::vector<std::string>& keys) {
   json list = json::array();
-  for (const std::string& k : keys) list.push_back(Enc(k));
+  for (const std::string& k : keys) list.push_back(EncodeKey(k));
   return Append(json{{"event", "publishing"}, {"keys", list}}.dump());
 }
 

@@ -13,7 +13,10 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -46,6 +49,15 @@ struct CheckpointState {
   std::vector<PartitionRecord> partitions;  // by id
   std::vector<std::string> publishing_keys;
 };
+
+// JSON forms shared by the checkpoint journal and the shard plan and records: keys are
+// form-encoded, so any byte string survives as ASCII; an open key-range bound is null.
+std::string EncodeKey(std::string_view key);
+Result<std::string> DecodeKey(const nlohmann::json& j);
+nlohmann::json BoundJson(const std::optional<std::string>& bound);
+Result<std::optional<std::string>> ParseBoundJson(const nlohmann::json& j);
+nlohmann::json IdentityJson(const ScanIdentity& id);
+Result<ScanIdentity> ParseIdentity(const nlohmann::json& j);
 
 class Checkpoint {
  public:

@@ -193,47 +193,15 @@ Result<SampleRun> ListSample(RemoteClient& client, const std::string& bucket,
   return run;
 }
 
-std::string Enc(std::string_view s) { return FormEncodeKeepSlash(s); }
-
-Result<std::string> Dec(const json& j) {
-  if (!j.is_string()) return Status::Corruption("shard plan: expected a string");
-  auto s = PercentDecode(j.get<std::string>(), /*plus_is_space=*/true);
-  if (!s) return Status::Corruption("shard plan: bad encoding");
-  return *s;
+json RangeJson(const KeyRange& r) {
+  return json{{"after", BoundJson(r.lo)}, {"through", BoundJson(r.hi)}};
 }
-
-json Bound(const std::optional<std::string>& b) { return b ? json(Enc(*b)) : json(nullptr); }
-
-Result<std::optional<std::string>> ParseBound(const json& j) {
-  if (j.is_null()) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(std::string s, Dec(j));
-  return std::optional<std::string>(std::move(s));
-}
-
-json RangeJson(const KeyRange& r) { return json{{"after", Bound(r.lo)}, {"through", Bound(r.hi)}}; }
 
 Result<KeyRange> ParseRange(const json& j) {
   KeyRange r;
-  ASSIGN_OR_RETURN(r.lo, ParseBound(j.value("after", json(nullptr))));
-  ASSIGN_OR_RETURN(r.hi, ParseBound(j.value("through", json(nullptr))));
+  ASSIGN_OR_RETURN(r.lo, ParseBoundJson(j.value("after", json(nullptr))));
+  ASSIGN_OR_RETURN(r.hi, ParseBoundJson(j.value("through", json(nullptr))));
   return r;
-}
-
-json IdentityJson(const ScanIdentity& id) {
-  return json{{"source", Enc(id.source)}, {"destination", Enc(id.destination)},
-              {"format", id.format},      {"versions", id.versions},
-              {"fields", id.fields},      {"id", id.id}};
-}
-
-Result<ScanIdentity> ParseIdentity(const json& j) {
-  ScanIdentity id;
-  ASSIGN_OR_RETURN(id.source, Dec(j.value("source", json(""))));
-  ASSIGN_OR_RETURN(id.destination, Dec(j.value("destination", json(""))));
-  id.format = j.value("format", "");
-  id.versions = j.value("versions", "");
-  id.fields = j.value("fields", "");
-  id.id = j.value("id", "");
-  return id;
 }
 
 Result<json> ParseJson(std::string_view text, const char* what) {
@@ -452,10 +420,10 @@ Result<ShardPlan> ParseShardPlan(std::string_view text) {
 std::string ShardRecordJson(const ShardRecord& record) {
   json files = json::array();
   for (const inventory::ManifestFile& f : record.files) {
-    files.push_back(json{{"key", Enc(f.key)}, {"size", f.size}, {"MD5checksum", f.md5_hex}});
+    files.push_back(json{{"key", EncodeKey(f.key)}, {"size", f.size}, {"MD5checksum", f.md5_hex}});
   }
   json stale = json::array();
-  for (const std::string& key : record.stale_files) stale.push_back(Enc(key));
+  for (const std::string& key : record.stale_files) stale.push_back(EncodeKey(key));
   json j{{"version", kPlanFormatVersion},
          {"scan", IdentityJson(record.identity)},
          {"run_time", record.run_time},
@@ -498,13 +466,13 @@ Result<ShardRecord> ParseShardRecord(std::string_view text) {
   }
   for (const json& f : j.value("files", json::array())) {
     inventory::ManifestFile file;
-    ASSIGN_OR_RETURN(file.key, Dec(f.value("key", json(""))));
+    ASSIGN_OR_RETURN(file.key, DecodeKey(f.value("key", json(""))));
     file.size = f.value("size", uint64_t{0});
     file.md5_hex = f.value("MD5checksum", "");
     r.files.push_back(std::move(file));
   }
   for (const json& k : j.value("stale_files", json::array())) {
-    ASSIGN_OR_RETURN(std::string key, Dec(k));
+    ASSIGN_OR_RETURN(std::string key, DecodeKey(k));
     r.stale_files.push_back(std::move(key));
   }
   return r;
