@@ -108,6 +108,8 @@ constexpr OperationAction kOperations[] = {
     {"HeadObject", "s3:GetObject", K::kObject, "s3:GetObjectVersion", ""},
     {"SelectObjectContent", "s3:GetObject", K::kObject, "", ""},
     {"PutObject", "s3:PutObject", K::kObject, "", ""},
+    // Authorized by the op itself once the form names the key (service.cc), as s3:PutObject.
+    {"PostObject", "s3:PutObject", K::kObject, "", ""},
     {"CopyObject", "s3:PutObject", K::kObject, "", "s3:GetObject"},
     {"DeleteObject", "s3:DeleteObject", K::kObject, "s3:DeleteObjectVersion", ""},
     {"DeleteObjects", "s3:DeleteObject", K::kObject, "s3:DeleteObjectVersion", ""},
