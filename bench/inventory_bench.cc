@@ -180,8 +180,10 @@ Status SettlePhase(const Flags& flags) {
 inventory::InventoryConfiguration BenchConfig(format::FileFormat format,
                                               const std::string& versions) {
   inventory::InventoryConfiguration config;
-  // One configuration per format: runs within the same minute would share a manifest key.
-  config.id = std::string("bench-") + format::FileFormatName(format);
+  // One configuration per format and process: a configuration gets one report per minute, and
+  // benchmark runs on a kept data directory come seconds apart.
+  config.id =
+      std::string("bench-") + format::FileFormatName(format) + "-" + std::to_string(::getpid());
   config.destination.bucket_arn = std::string("arn:aws:s3:::") + kReportBucket;
   config.destination.format = format;
   config.destination.prefix = "inventory";
