@@ -43,12 +43,8 @@ RunView ReadRun(pugi::xml_node node) {
   return r;
 }
 
-// Fetches the runs of a configuration; exits with the server's error on failure.
-std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
-                               const std::string& id) {
-  s3::S3Call call;
-  call.bucket = bucket;
-  call.query = {{"inventory", ""}, {"id", id}, {"runs", ""}};
+// Sends `call` and parses its 200 answer; exits with the server's error otherwise.
+pugi::xml_document SendOrExit(s3::S3Client& client, const s3::S3Call& call) {
   auto response = client.Send(call);
   if (!response.ok()) {
     std::cerr << "stocktake: " << response.status().message() << "\n";
@@ -60,6 +56,16 @@ std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
   }
   pugi::xml_document doc;
   doc.load_buffer(response->body.data(), response->body.size());
+  return doc;
+}
+
+// Fetches the runs of a configuration; exits with the server's error on failure.
+std::vector<RunView> FetchRuns(s3::S3Client& client, const std::string& bucket,
+                               const std::string& id) {
+  s3::S3Call call;
+  call.bucket = bucket;
+  call.query = {{"inventory", ""}, {"id", id}, {"runs", ""}};
+  pugi::xml_document doc = SendOrExit(client, call);
   std::vector<RunView> runs;
   for (pugi::xml_node n : doc.child("ListInventoryRunsResult").children("InventoryRun")) {
     runs.push_back(ReadRun(n));
@@ -73,17 +79,7 @@ std::string DestinationBucket(s3::S3Client& client, const std::string& bucket,
   s3::S3Call call;
   call.bucket = bucket;
   call.query = {{"inventory", ""}, {"id", id}};
-  auto response = client.Send(call);
-  if (!response.ok()) {
-    std::cerr << "stocktake: " << response.status().message() << "\n";
-    std::exit(ExitCodeFor(response.status()));
-  }
-  if (response->status != 200) {
-    std::cerr << "stocktake: " << s3::S3Client::ErrorSummary(*response) << "\n";
-    std::exit(ExitCodeForHttpStatus(response->status));
-  }
-  pugi::xml_document doc;
-  doc.load_buffer(response->body.data(), response->body.size());
+  pugi::xml_document doc = SendOrExit(client, call);
   std::string arn = doc.child("InventoryConfiguration")
                         .child("Destination")
                         .child("S3BucketDestination")

@@ -9,6 +9,7 @@
 
 #include "common/exit_code.h"
 #include "common/time_format.h"
+#include "inventory/report_composition.h"
 #include "report/row_format.h"
 #include "report/typed_reader.h"
 
@@ -17,14 +18,7 @@ namespace {
 
 using inventory::FieldId;
 
-struct Tally {
-  uint64_t objects = 0;
-  uint64_t bytes = 0;
-  void Add(uint64_t size) {
-    ++objects;
-    bytes += size;
-  }
-};
+using inventory::Tally;
 
 constexpr int64_t kDayMs = 86'400'000;
 struct AgeBucket {

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from harness import ACCESS_KEY, SECRET_KEY, Server, binary
@@ -244,9 +245,16 @@ class CliTest(unittest.TestCase):
             self.assertNotIn(secret, log)
         # The text format carries the same fields.
         self.assertRaises(Exception, self.server.client().head_bucket, Bucket="no-such-bucket")
-        with open(self.server.log_path) as f:
-            self.assertRegex(f.read(), r"bucket=no-such-bucket status=404 op=HeadBucket us=\d+ "
-                                       r"code=NoSuchBucket")
+        # The server logs a request after answering it: give the line a moment to land.
+        pattern = r"bucket=no-such-bucket status=404 op=HeadBucket us=\d+ code=NoSuchBucket"
+        deadline = time.time() + 10
+        while True:
+            with open(self.server.log_path) as f:
+                text = f.read()
+            if re.search(pattern, text) or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertRegex(text, pattern)
 
     # ---- completion and man page ----
 
